@@ -1,0 +1,8 @@
+/**
+ * `@skein/core`: the primitives every Skein package stands on.
+ *
+ * @packageDocumentation
+ */
+export * from './balance/index.js';
+export * from './errors/index.js';
+export * from './stack/index.js';
