@@ -12,7 +12,10 @@ export interface EndpointContext {
   readyChanged(): void;
 }
 
-/** An endpoint as the balancer holds it: anything that can report readiness and be closed. */
+/**
+ * Optional hooks a balanced endpoint may have: readiness (absent means always ready) and close
+ * (called once when it leaves the set). Any object can be balanced.
+ */
 export interface BalancedEndpoint {
   /** Whether the endpoint can take a request now (default: always). */
   isReady?(): boolean;
@@ -21,7 +24,7 @@ export interface BalancedEndpoint {
 }
 
 /** Options for {@link Balancer}. */
-export interface BalancerOptions<D, E extends BalancedEndpoint> {
+export interface BalancerOptions<D, E extends object> {
   /** Endpoint set updates from a resolver. */
   updates: Observable<EndpointUpdate<D>>;
   /** Identifies an endpoint descriptor (usually `ip:port`). */
@@ -50,7 +53,7 @@ export interface Picked<E> {
   done(ok: boolean): void;
 }
 
-class Slot<D, E extends BalancedEndpoint> implements Candidate {
+class Slot<D, E extends object> implements Candidate {
   readonly key: string;
   desc: D;
   endpoint: E;
@@ -66,7 +69,8 @@ class Slot<D, E extends BalancedEndpoint> implements Candidate {
   }
 
   isReady(): boolean {
-    return this.endpoint.isReady === undefined || this.endpoint.isReady();
+    const ready = (this.endpoint as BalancedEndpoint).isReady;
+    return ready === undefined || ready.call(this.endpoint);
   }
 }
 
@@ -106,7 +110,7 @@ class Handle<E> implements Picked<E> {
  * const res = await lb.call(req, (client, r) => client.request(r));
  * ```
  */
-export class Balancer<D, E extends BalancedEndpoint> {
+export class Balancer<D, E extends object> {
   readonly #opts: BalancerOptions<D, E>;
   readonly #strategy: LoadStrategy;
   readonly #now: () => number;
@@ -241,7 +245,7 @@ export class Balancer<D, E extends BalancedEndpoint> {
     this.#closed = true;
     this.#subscription.unsubscribe();
     this.#queue.close(new ClosedError(`balancer ${this.#opts.name ?? ''} closed`.trim()));
-    for (const slot of this.#slots.values()) slot.endpoint.close?.();
+    for (const slot of this.#slots.values()) (slot.endpoint as BalancedEndpoint).close?.();
     this.#slots.clear();
     this.#ready = [];
   }
@@ -325,7 +329,7 @@ export class Balancer<D, E extends BalancedEndpoint> {
       existing.endpoint = this.#opts.connect(desc, this.#ctx);
       existing.desc = desc;
       existing.weight = weight;
-      old.close?.();
+      (old as BalancedEndpoint).close?.();
       return key;
     }
     const now = this.#now();
@@ -336,7 +340,7 @@ export class Balancer<D, E extends BalancedEndpoint> {
 
   #remove(key: string, slot: Slot<D, E>): void {
     this.#slots.delete(key);
-    slot.endpoint.close?.();
+    (slot.endpoint as BalancedEndpoint).close?.();
   }
 
   #weight(desc: D): number {

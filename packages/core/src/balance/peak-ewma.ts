@@ -47,7 +47,7 @@ export class PeakEwma implements EndpointLoad {
     this.#pending++;
   }
 
-  end(now: number, rttMs: number): void {
+  end(now: number, rttMs: number, _ok?: boolean): void {
     if (this.#pending > 0) this.#pending--;
     this.#update(now, rttMs);
   }

@@ -54,10 +54,14 @@ export function retry<Req, Res>(options: RetryOptions<Req, Res>): Layer<Req, Res
           options.onSkip?.(req, 'max_retries');
           return settle(outcome);
         }
-        const next = options.replay ? options.replay(req, attempt + 1) : req;
-        if (next === undefined) {
-          options.onSkip?.(req, 'not_replayable');
-          return settle(outcome);
+        let next = req;
+        if (options.replay !== undefined) {
+          const replayed = options.replay(req, attempt + 1);
+          if (replayed === undefined) {
+            options.onSkip?.(req, 'not_replayable');
+            return settle(outcome);
+          }
+          next = replayed;
         }
         if (!budget.withdraw()) {
           options.onSkip?.(req, 'no_budget');
