@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './balance/index.js';
+export * from './config/index.js';
 export * from './errors/index.js';
 export * from './stack/index.js';
