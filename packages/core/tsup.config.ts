@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Two entries so that `@skein/core` never loads protobufjs; only `@skein/core/proto` does.
+  entry: { index: 'src/index.ts', 'proto/index': 'src/proto/index.ts' },
   format: ['esm'],
   target: 'node22',
   dts: true,
