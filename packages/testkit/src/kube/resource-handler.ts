@@ -1,0 +1,201 @@
+import type { ApiContext, ApiOutcome, ApiRequest } from './api-context.js';
+import type { ApiPath } from './api-path.js';
+import { negotiateView, parseJsonBody, readBody, sendJson } from './http-io.js';
+import { isJsonObject } from './kube-object.js';
+import { listPage, parseSelection, type Selection } from './list-query.js';
+import { viewList, viewObject } from './object-view.js';
+import { patchMediaType, patchObject } from './patch-operation.js';
+import type { DeletePreconditions } from './resource-operations.js';
+import { type ResourceType, storageKey } from './resource-type.js';
+import { accessReview, tokenRequest, tokenReview } from './review-handlers.js';
+import { badRequest, forbidden, methodNotAllowed, pathNotFound, successStatus } from './status.js';
+import { serveWatch } from './watch-handler.js';
+
+type ResourcePath = Extract<ApiPath, { kind: 'resource' }>;
+
+const verbOf: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
+
+function dryRun(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  for (const v of values)
+    if (v !== 'All')
+      throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
+  return values.length > 0;
+}
+
+function isWatch(path: ResourcePath, query: URLSearchParams): boolean {
+  const w = query.get('watch');
+  return path.watch || w === 'true' || w === '1';
+}
+
+function authorize(
+  ctx: ApiContext,
+  request: ApiRequest,
+  type: ResourceType,
+  path: ResourcePath,
+  verb: string,
+): void {
+  if (!ctx.enforceAccessRules) return;
+  const user = request.user;
+  const decision = ctx.rules.decide({
+    user: user?.username ?? 'system:anonymous',
+    groups: user?.groups ?? ['system:unauthenticated'],
+    verb,
+    apiGroup: type.group,
+    resource: type.plural,
+    ...(path.subresource === undefined ? {} : { subresource: path.subresource }),
+    ...(path.namespace === undefined ? {} : { namespace: path.namespace }),
+    ...(path.name === undefined ? {} : { name: path.name }),
+  });
+  if (decision.allowed) return;
+  const what = path.subresource === undefined ? type.plural : `${type.plural}/${path.subresource}`;
+  const where =
+    path.namespace === undefined ? 'at the cluster scope' : `in the namespace "${path.namespace}"`;
+  throw forbidden(
+    { group: type.group, resource: type.plural, ...(path.name === undefined ? {} : { name: path.name }) },
+    `${what}${type.group === '' ? '' : `.${type.group}`}${path.name === undefined ? '' : ` "${path.name}"`} is forbidden: User "${user?.username ?? 'system:anonymous'}" cannot ${verb} resource "${what}" in API group "${type.group}" ${where}${decision.reason === '' ? '' : `: ${decision.reason}`}`,
+  );
+}
+
+function withName(selection: Selection, name: string): Selection {
+  return {
+    ...selection,
+    fields: [...selection.fields, { path: 'metadata.name', value: name, negate: false }],
+  };
+}
+
+async function serveReview(
+  ctx: ApiContext,
+  request: ApiRequest,
+  type: ResourceType,
+  path: ResourcePath,
+): Promise<ApiOutcome> {
+  const body = parseJsonBody(await readBody(request.req), request.req.headers['content-type'] ?? '');
+  const answer =
+    type.kind === 'TokenReview'
+      ? tokenReview(ctx.tokens, body)
+      : accessReview(
+          ctx.rules,
+          type.kind as 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'SelfSubjectAccessReview',
+          body,
+          path.namespace,
+          request.user,
+        );
+  sendJson(request.res, 201, answer);
+  return { status: 201, watch: false };
+}
+
+/** Serves a request on `/api/v1/...` or `/apis/<group>/<version>/...` for a stored resource. */
+export async function serveResource(
+  ctx: ApiContext,
+  request: ApiRequest,
+  path: ResourcePath,
+): Promise<ApiOutcome> {
+  const type = ctx.registry.byPath(path.group, path.version, path.plural);
+  if (type === undefined || (!type.namespaced && path.namespace !== undefined)) throw pathNotFound();
+  const { method, query, res, req } = request;
+  const { namespace, name, subresource, version } = { ...path };
+  const watch = isWatch(path, query);
+  if (type.verbs !== undefined) {
+    if (method !== 'POST' || name !== undefined) throw methodNotAllowed();
+    authorize(ctx, request, type, path, 'create');
+    return serveReview(ctx, request, type, path);
+  }
+  if (subresource !== undefined) {
+    const known =
+      (subresource === 'status' && type.statusSubresource) || (type.subresources ?? []).includes(subresource);
+    if (!known || name === undefined) throw pathNotFound();
+  }
+  const view = negotiateView(req.headers.accept);
+  const subject = { group: type.group, resource: type.plural };
+
+  if (method === 'GET' && (watch || name === undefined)) {
+    let selection = parseSelection(query, type, namespace);
+    if (name !== undefined) selection = withName(selection, name);
+    authorize(ctx, request, type, path, watch ? 'watch' : 'list');
+    if (watch) return serveWatch(ctx, request, type, version, namespace, selection, view);
+    const page = listPage(ctx.store, type, selection, query);
+    sendJson(res, 200, viewList(page.items, type, version, view, page));
+    return { status: 200, watch: false };
+  }
+  if (method === 'GET') {
+    authorize(ctx, request, type, path, 'get');
+    sendJson(res, 200, viewObject(ctx.ops.get(type, namespace, name!), type, version, view));
+    return { status: 200, watch: false };
+  }
+  if (method === 'POST') {
+    if (name !== undefined && subresource === 'token' && storageKey(type) === '/serviceaccounts') {
+      authorize(ctx, request, type, path, 'create');
+      const body = parseJsonBody(await readBody(req), req.headers['content-type'] ?? '');
+      sendJson(res, 201, tokenRequest(ctx.tokens, ctx.ops.get(type, namespace, name), body));
+      return { status: 201, watch: false };
+    }
+    if (name !== undefined || (type.namespaced && namespace === undefined)) throw methodNotAllowed();
+    authorize(ctx, request, type, path, 'create');
+    const body = parseJsonBody(await readBody(req), req.headers['content-type'] ?? '');
+    const created = ctx.ops.create(type, namespace, body, { dryRun: dryRun(query) });
+    sendJson(res, 201, viewObject(created, type, version, view));
+    return { status: 201, watch: false };
+  }
+  if ((method === 'PUT' || method === 'PATCH') && name !== undefined && subresource !== 'token') {
+    authorize(ctx, request, type, path, verbOf[method]!);
+    const text = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    const options = {
+      dryRun: dryRun(query),
+      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+    };
+    const result =
+      method === 'PUT'
+        ? ctx.ops.update(type, namespace, name, parseJsonBody(text, contentType), options)
+        : patchObject(
+            ctx.ops,
+            type,
+            version,
+            namespace,
+            name,
+            patchMediaType(contentType),
+            parseJsonBody(text, ''),
+            options,
+          );
+    sendJson(res, 200, viewObject(result, type, version, view));
+    return { status: 200, watch: false };
+  }
+  if (method === 'DELETE' && subresource === undefined) {
+    authorize(ctx, request, type, path, name === undefined ? 'deletecollection' : 'delete');
+    const text = await readBody(req);
+    const parsed = text.trim() === '' ? {} : parseJsonBody(text, req.headers['content-type'] ?? '');
+    const options = isJsonObject(parsed) ? parsed : {};
+    const preconditions = isJsonObject(options.preconditions)
+      ? (options.preconditions as DeletePreconditions)
+      : undefined;
+    const writeOptions = {
+      dryRun: dryRun(query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All')),
+    };
+    if (name !== undefined) {
+      const { object, removed } = ctx.ops.delete(type, namespace, name, {
+        ...writeOptions,
+        ...(preconditions === undefined ? {} : { preconditions }),
+      });
+      const code = removed ? 200 : 202;
+      const body =
+        removed && !type.returnsDeletedObject
+          ? successStatus({ ...subject, name, uid: object.metadata.uid })
+          : viewObject(object, type, version, view);
+      sendJson(res, code, body);
+      return { status: code, watch: false };
+    }
+    const selection = parseSelection(query, type, namespace);
+    const victims = listPage(ctx.store, type, selection, new URLSearchParams()).items;
+    const deleted = victims.map(
+      (v) => ctx.ops.delete(type, v.metadata.namespace, v.metadata.name, writeOptions).object,
+    );
+    sendJson(
+      res,
+      200,
+      viewList(deleted, type, version, view, { resourceVersion: String(ctx.store.resourceVersion) }),
+    );
+    return { status: 200, watch: false };
+  }
+  throw methodNotAllowed();
+}
