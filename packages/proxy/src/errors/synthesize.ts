@@ -1,0 +1,120 @@
+import { ErrorCode, SkeinError } from '@skein/core';
+import type { HeaderList, ResponseHead } from '../http/types.js';
+import { HttpParseError } from '../http1/parse-error.js';
+
+/** How the proxy answers for an error (spec §2.11). */
+export interface ErrorMapping {
+  /** HTTP status for plain HTTP requests. */
+  status: number;
+  /** gRPC status code for gRPC requests (which get HTTP 200). */
+  grpcStatus: number;
+  /** Whether the client connection is closed after the response. */
+  close: boolean;
+}
+
+const GRPC = {
+  NotFound: 5,
+  DeadlineExceeded: 4,
+  PermissionDenied: 7,
+  ResourceExhausted: 8,
+  Aborted: 10,
+  Internal: 13,
+  Unavailable: 14,
+  InvalidArgument: 3,
+} as const;
+
+/**
+ * Maps an error to the synthesized response of linkerd2-proxy (the one place this mapping is
+ * made): failfast 504, load shed 503, connect/I/O 502, connect timeout 504, no route 404,
+ * unauthorized 403, rate limit 429, loop 508, bad request 4xx, anything else 500.
+ */
+export function mapError(error: Error): ErrorMapping {
+  if (error instanceof HttpParseError) {
+    return { status: error.status === 502 ? 502 : error.status, grpcStatus: GRPC.Internal, close: true };
+  }
+  const code = error instanceof SkeinError ? error.code : undefined;
+  switch (code) {
+    case ErrorCode.Failfast:
+      return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };
+    case ErrorCode.LoadShed:
+      return { status: 503, grpcStatus: GRPC.Unavailable, close: true };
+    case ErrorCode.Connect:
+    case 'ERR_SKEIN_UPSTREAM_IO':
+    case 'ERR_SKEIN_IDENTITY_REQUIRED':
+      return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
+    case ErrorCode.ConnectTimeout:
+      return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };
+    case 'ERR_SKEIN_RESPONSE_TIMEOUT':
+    case ErrorCode.Timeout:
+      // Route response timeouts do not close the connection.
+      return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: false };
+    case 'ERR_SKEIN_NO_ROUTE':
+      return { status: 404, grpcStatus: GRPC.NotFound, close: false };
+    case 'ERR_SKEIN_UNAUTHORIZED':
+    case ErrorCode.Forbidden:
+      return { status: 403, grpcStatus: GRPC.PermissionDenied, close: false };
+    case 'ERR_SKEIN_RATE_LIMITED':
+      return { status: 429, grpcStatus: GRPC.ResourceExhausted, close: false };
+    case 'ERR_SKEIN_LOOP':
+      return { status: 508, grpcStatus: GRPC.Aborted, close: true };
+    case ErrorCode.NoEndpoints:
+      return { status: 503, grpcStatus: GRPC.Unavailable, close: true };
+    default:
+      return { status: 500, grpcStatus: GRPC.Internal, close: true };
+  }
+}
+
+/** A complete synthesized response: head plus (for gRPC) trailers-only fields in the head. */
+export interface SynthesizedResponse {
+  /** The response head. */
+  head: ResponseHead;
+  /** Whether to close the client connection afterwards. */
+  close: boolean;
+}
+
+/**
+ * Builds the response the proxy sends for `error`. gRPC requests get HTTP 200 with
+ * `grpc-status`/`grpc-message` (a trailers-only response); others get the mapped status.
+ * `l5d-proxy-error` carries the message when `informational` is true.
+ */
+export function synthesizeResponse(error: Error, grpc: boolean, informational: boolean): SynthesizedResponse {
+  const m = mapError(error);
+  const message = sanitizeHeaderValue(error.message);
+  const headers: HeaderList = [];
+  if (grpc) {
+    headers.push(
+      'content-type',
+      'application/grpc',
+      'grpc-status',
+      String(m.grpcStatus),
+      'grpc-message',
+      encodeGrpcMessage(message),
+    );
+  } else {
+    headers.push('content-length', '0');
+  }
+  if (informational) headers.push('l5d-proxy-error', message);
+  if (m.close) headers.push('l5d-proxy-connection', 'close');
+  return {
+    head: {
+      status: grpc ? 200 : m.status,
+      reason: '',
+      headers,
+      contentLength: 0,
+      hasBody: false,
+      version: 11,
+    },
+    close: m.close,
+  };
+}
+
+function sanitizeHeaderValue(value: string): string {
+  return value.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 1024);
+}
+
+/** Percent-encodes a gRPC message as the gRPC HTTP/2 protocol requires. */
+export function encodeGrpcMessage(message: string): string {
+  return message.replace(/[^\x20-\x24\x26-\x7e]/g, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
