@@ -7,4 +7,5 @@ export * from './balance/index.js';
 export * from './config/index.js';
 export * from './errors/index.js';
 export * from './log/index.js';
+export * from './service-profile/index.js';
 export * from './stack/index.js';
