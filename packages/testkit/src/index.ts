@@ -28,8 +28,19 @@ export {
 } from './kube/status.js';
 export type { TokenReviewStatus, TokenUser } from './kube/token-registry.js';
 export type { WatchInfo } from './kube/watch-session.js';
+export { allocatePort } from './process/allocate-port.js';
+export {
+  closeAllProcesses,
+  PROCESS_ERROR_CODE,
+  ProcessError,
+  type ProcessExit,
+  type RunningProcess,
+  type RunProcessOptions,
+  runProcess,
+} from './process/run-process.js';
 export {
   type CertificatePair,
   type SelfSignedOptions,
   selfSignedCertificate,
 } from './tls/self-signed-cert.js';
+export { type WaitForOptions, waitFor } from './wait-for.js';
