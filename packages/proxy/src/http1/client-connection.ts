@@ -12,6 +12,8 @@ const MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
 /** What a pool needs to hear from its connections. */
 export interface ClientConnectionOwner {
+  /** `Host` to send when a request has no authority (an HTTP/1.0 request without `Host`). */
+  readonly defaultHost: string;
   /** The connection finished an exchange and can take another. */
   release(conn: Http1ClientConnection): void;
   /** The connection is gone (closed, failed, or taken over by an upgrade). */
@@ -74,7 +76,7 @@ export class Http1ClientConnection implements FlowControl, BodySink {
     handler.onStart(this);
     const socket = this.socket;
     if (socket.isPaused()) socket.resume();
-    socket.write(requestHeadText(request, this.#chunkedRequest), 'latin1');
+    socket.write(requestHeadText(request, this.#chunkedRequest, this.#owner.defaultHost), 'latin1');
     if (body === null) {
       this.#requestSent = true;
     } else {

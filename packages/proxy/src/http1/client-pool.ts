@@ -11,6 +11,8 @@ export interface Http1PoolOptions {
   maxIdle?: number;
   /** Idle connections are closed after this long (linkerd2-proxy: 3 s). */
   idleTimeoutMs?: number;
+  /** `Host` for requests that carry no authority: the endpoint's `ip:port`. */
+  defaultHost?: string;
 }
 
 /**
@@ -22,6 +24,8 @@ export class Http1Pool implements Dispatcher, ClientConnectionOwner {
   readonly #connect: Connector;
   readonly #maxIdle: number;
   readonly #idleTimeoutMs: number;
+  /** `Host` for requests without an authority. */
+  readonly defaultHost: string;
   readonly #idle: Http1ClientConnection[] = [];
   readonly #all = new Set<Http1ClientConnection>();
   #timer: NodeJS.Timeout | undefined;
@@ -31,6 +35,7 @@ export class Http1Pool implements Dispatcher, ClientConnectionOwner {
     this.#connect = options.connect;
     this.#maxIdle = options.maxIdle ?? 10_000;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 3_000;
+    this.defaultHost = options.defaultHost ?? 'localhost';
   }
 
   /** Open connections (busy and idle). */

@@ -32,7 +32,12 @@ export function headerLines(headers: HeaderList): string {
  * `transfer-encoding: chunked` (a body of unknown length). The target keeps absolute-form when
  * the client used it; `Host` is added from the authority when the request came over HTTP/2.
  */
-export function requestHeadText(req: HttpRequest, chunked: boolean, transferCodings?: string): string {
+export function requestHeadText(
+  req: HttpRequest,
+  chunked: boolean,
+  defaultHost: string,
+  transferCodings?: string,
+): string {
   const target = req.absoluteForm ? `${req.scheme}://${req.authority}${req.path}` : req.path;
   let head = `${req.method} ${target} HTTP/1.1\r\n`;
   const headers = req.headers;
@@ -42,7 +47,7 @@ export function requestHeadText(req: HttpRequest, chunked: boolean, transferCodi
     if (name === 'host') hasHost = true;
     head += `${name}: ${headers[i + 1]}\r\n`;
   }
-  if (!hasHost && req.authority !== '') head += `host: ${req.authority}\r\n`;
+  if (!hasHost) head += `host: ${req.authority !== '' ? req.authority : defaultHost}\r\n`;
   if (chunked) {
     head +=
       transferCodings === undefined
