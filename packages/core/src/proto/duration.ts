@@ -1,12 +1,23 @@
 import Long from 'long';
 import { google } from './gen/linkerd.js';
-import { longToNumber } from './long-conversion.js';
+import { type Int64Like, longToNumber } from './long-conversion.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
 const { Duration } = google.protobuf;
 /** ±10,000 years, the range `google.protobuf.Duration` allows. */
 const MAX_SECONDS = 315_576_000_000;
 const NANOS_PER_SECOND = 1_000_000_000;
+
+/**
+ * A `google.protobuf.Duration` or a plain object shaped like one; `seconds` may be a `Long` or a
+ * safe-integer number.
+ */
+export interface DurationLike {
+  /** Whole seconds, signed. */
+  seconds?: Int64Like | null;
+  /** Nanoseconds, -999,999,999..999,999,999, with the sign of `seconds`. */
+  nanos?: number | null;
+}
 
 /**
  * Converts milliseconds (fractions allowed, rounded to the nanosecond; negative allowed) to a
@@ -37,7 +48,7 @@ export function durationFromMillis(ms: number): google.protobuf.Duration {
  * count as 0.
  * @throws {@link InvalidProtoValueError} when `nanos` is out of range or its sign disagrees with `seconds`.
  */
-export function durationToMillis(duration: google.protobuf.Duration.$Properties): number {
+export function durationToMillis(duration: DurationLike): number {
   const seconds = longToNumber(duration.seconds ?? 0);
   const nanos = duration.nanos ?? 0;
   if (Math.abs(seconds) > MAX_SECONDS) {

@@ -9,7 +9,7 @@
  */
 
 export { isValidDnsName } from './dns-name.js';
-export { durationFromMillis, durationToMillis } from './duration.js';
+export { type DurationLike, durationFromMillis, durationToMillis } from './duration.js';
 export {
   DestinationClient,
   IdentityClient,
@@ -82,7 +82,7 @@ export {
   tcpAddressFromString,
   tcpAddressToString,
 } from './tcp-address.js';
-export { timestampFromDate, timestampToDate } from './timestamp.js';
+export { type TimestampLike, timestampFromDate, timestampToDate } from './timestamp.js';
 export {
   encodeTransportHeader,
   type SessionProtocolName,

@@ -1,12 +1,23 @@
 import Long from 'long';
 import { google } from './gen/linkerd.js';
-import { longToNumber } from './long-conversion.js';
+import { type Int64Like, longToNumber } from './long-conversion.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
 const { Timestamp } = google.protobuf;
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range `google.protobuf.Timestamp` allows. */
 const MIN_SECONDS = -62_135_596_800;
 const MAX_SECONDS = 253_402_300_799;
+
+/**
+ * A `google.protobuf.Timestamp` or a plain object shaped like one; `seconds` may be a `Long` or a
+ * safe-integer number.
+ */
+export interface TimestampLike {
+  /** Seconds since 1970-01-01T00:00:00Z. */
+  seconds?: Int64Like | null;
+  /** Nanoseconds within the second, 0..999,999,999. */
+  nanos?: number | null;
+}
 
 /**
  * Converts a `Date` to a `google.protobuf.Timestamp` (seconds since the epoch, `nanos` in
@@ -27,7 +38,7 @@ export function timestampFromDate(date: Date): google.protobuf.Timestamp {
  * (rounded towards the past). Missing fields count as 0.
  * @throws {@link InvalidProtoValueError} when `nanos` or `seconds` is out of range.
  */
-export function timestampToDate(timestamp: google.protobuf.Timestamp.$Properties): Date {
+export function timestampToDate(timestamp: TimestampLike): Date {
   const seconds = longToNumber(timestamp.seconds ?? 0);
   const nanos = timestamp.nanos ?? 0;
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
