@@ -10,7 +10,7 @@ export { type KubeApiServer, type KubeApiServerOptions, startKubeApiServer } fro
 export { KubeAuth, type ServiceAccountTokenOptions, type TokenOptions } from './kube/kube-auth.js';
 export { KubeFaults, type WatchFailureOptions } from './kube/kube-faults.js';
 export type { JsonValue, KubeObject, ObjectMeta, StoredObject } from './kube/kube-object.js';
-export { KubeStore } from './kube/kube-store.js';
+export { type KubeObjectInput, KubeStore } from './kube/kube-store.js';
 export type {
   KubeConfigCluster,
   KubeConfigContext,

@@ -7,6 +7,18 @@ import { groupVersion, parseApiVersion, type ResourceType, storageKey } from './
 import { KubeApiError } from './status.js';
 
 /**
+ * An object to write: plain JSON, or a client model object (e.g. `V1Pod` from
+ * `@kubernetes/client-node`, whose field names match the wire names except a few such as
+ * `_continue`), written as its JSON.
+ */
+export type KubeObjectInput = KubeObject | { apiVersion?: string; kind?: string; metadata?: object };
+
+// Client model objects carry Dates and class instances; the store keeps JSON.
+function toJson(input: KubeObjectInput): KubeObject {
+  return JSON.parse(JSON.stringify(input)) as KubeObject;
+}
+
+/**
  * The server's objects, for tests to seed and inspect directly, without a client. Writes go
  * through the same registry as API requests (validation, resourceVersion, watch events), except
  * that the status a test gives is kept, so a Pod can be seeded with its IP in one call. Every
@@ -29,13 +41,15 @@ export class KubeStore {
   }
 
   /** Creates an object (409 AlreadyExists if it exists). */
-  create(obj: KubeObject): StoredObject {
+  create(input: KubeObjectInput): StoredObject {
+    const obj = toJson(input);
     const type = this.#typeOf(obj.apiVersion, obj.kind);
     return cloneJson(this.#ops.create(type, undefined, obj, { keepStatus: true }));
   }
 
   /** Replaces an object, status included; a resourceVersion in `obj` must be current (else 409 Conflict). */
-  update(obj: KubeObject): StoredObject {
+  update(input: KubeObjectInput): StoredObject {
+    const obj = toJson(input);
     const type = this.#typeOf(obj.apiVersion, obj.kind);
     return cloneJson(
       this.#ops.update(type, obj.metadata?.namespace, obj.metadata?.name ?? '', obj, { keepStatus: true }),
@@ -43,7 +57,8 @@ export class KubeStore {
   }
 
   /** Creates the object, or replaces it whatever its resourceVersion. */
-  apply(obj: KubeObject): StoredObject {
+  apply(input: KubeObjectInput): StoredObject {
+    const obj = toJson(input);
     const type = this.#typeOf(obj.apiVersion, obj.kind);
     const name = obj.metadata?.name ?? '';
     const existing =

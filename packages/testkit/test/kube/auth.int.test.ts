@@ -96,7 +96,7 @@ describe('TokenReview and SubjectAccessReview', () => {
       name: 'proxy',
       body: { spec: { audiences: ['identity.l5d.io'], expirationSeconds: 3600 } },
     });
-    const token = tr.status!.token;
+    const token = tr.status?.token ?? '';
     expect(token.split('.')).toHaveLength(3);
     const ok = await review(token, ['identity.l5d.io']);
     expect(ok.status?.user?.username).toBe('system:serviceaccount:default:proxy');
