@@ -1,0 +1,63 @@
+export { type BuildInfo, registerBuildInfo } from './build-info.js';
+export { CounterFamily } from './counter-family.js';
+export {
+  escapeHelp,
+  escapeLabelValue,
+  formatSampleValue,
+  isValidLabelName,
+  isValidMetricName,
+} from './exposition.js';
+export {
+  DEFAULT_MAX_SERIES,
+  DEFAULT_RETAIN_IDLE_MS,
+  type FamilyOptions,
+  MetricFamily,
+  type MetricsRegistry,
+} from './family.js';
+export { GaugeFamily } from './gauge-family.js';
+export { HistogramFamily, type HistogramFamilyOptions } from './histogram-family.js';
+export {
+  type HttpFamilies,
+  HttpTargetMetrics,
+  type ResponseClassification,
+  type ResponseSeries,
+} from './http-metrics.js';
+export { IdentityCertMetrics } from './identity-metrics.js';
+export { type LabelInput, LabelSet, type LabelValue } from './label-set.js';
+export {
+  type ErrorFamily,
+  LATENCY_MS_BUCKETS,
+  LegacyMetrics,
+  type LegacyMetricsOptions,
+} from './legacy-metrics.js';
+export {
+  authzLabels,
+  controlLabels,
+  type Direction,
+  type InboundEndpointLabels,
+  type InboundTls,
+  inboundEndpointLabels,
+  type OutboundEndpointLabels,
+  type OutboundTls,
+  outboundEndpointLabels,
+  type ResourceRef,
+  routeLabels,
+  type ServerRef,
+  type TargetAddr,
+  targetPairs,
+  tcpClientLabels,
+  tcpServerLabels,
+  tlsPairs,
+} from './linkerd-labels.js';
+export { type ProcessMetricsOptions, registerProcessMetrics } from './process-metrics.js';
+export { RouteTargetMetrics } from './route-metrics.js';
+export {
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  type Series,
+  type SeriesOwner,
+  SeriesState,
+  type SeriesStateValue,
+} from './series.js';
+export { type TcpFamilies, TcpTargetMetrics } from './tcp-metrics.js';
