@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TimeoutError } from '@skein/core';
+import { ConfigError, TimeoutError } from '@skein/core';
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
@@ -27,6 +27,10 @@ export async function waitFor<T>(
 ): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const intervalMs = options.intervalMs ?? 20;
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 0)
+    throw new ConfigError('timeoutMs', String(timeoutMs), 'a non-negative number of milliseconds');
+  if (!Number.isFinite(intervalMs) || intervalMs < 0)
+    throw new ConfigError('intervalMs', String(intervalMs), 'a non-negative number of milliseconds');
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

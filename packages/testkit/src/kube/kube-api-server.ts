@@ -141,7 +141,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const listener = (req: Parameters<typeof handleRequest>[1], res: Parameters<typeof handleRequest>[2]) => {
     void handleRequest(handlerOptions, req, res);
   };
-  const server: Server = pair === undefined ? createHttpServer(listener) : createHttpsServer(pair, listener);
+  let server: Server;
+  try {
+    server = pair === undefined ? createHttpServer(listener) : createHttpsServer(pair, listener);
+  } catch (e) {
+    throw new ConfigError('tls', '<certificate pair>', 'a PEM certificate and its matching PEM private key', {
+      cause: e,
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { SkeinError } from '@skein/core';
+import { ConfigError, SkeinError } from '@skein/core';
 
 /** Error code of {@link ProcessError}. */
 export const PROCESS_ERROR_CODE = 'ERR_SKEIN_PROCESS';
@@ -92,6 +92,11 @@ export async function closeAllProcesses(): Promise<void> {
  * ```
  */
 export async function runProcess(options: RunProcessOptions): Promise<RunningProcess> {
+  if (typeof options.command !== 'string' || options.command === '')
+    throw new ConfigError('command', String(options.command), 'the name or path of an executable');
+  const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
+  if (!Number.isFinite(readyTimeoutMs) || readyTimeoutMs <= 0)
+    throw new ConfigError('readyTimeoutMs', String(readyTimeoutMs), 'a positive number of milliseconds');
   const child = spawn(options.command, options.args ?? [], {
     cwd: options.cwd,
     env: options.env,
@@ -197,7 +202,7 @@ export async function runProcess(options: RunProcessOptions): Promise<RunningPro
   let readyMatch: RegExpMatchArray | undefined;
   if (options.ready !== undefined) {
     try {
-      readyMatch = await waitForLine(options.ready, options.readyTimeoutMs ?? 10_000);
+      readyMatch = await waitForLine(options.ready, readyTimeoutMs);
     } catch (e) {
       await close(0);
       throw e;

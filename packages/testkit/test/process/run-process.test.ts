@@ -91,3 +91,15 @@ describe('waitFor', () => {
     await expect(failing).rejects.toThrow('waiting for the thing (last error: not yet) timed out after 50ms');
   });
 });
+
+describe('bad options', () => {
+  it('are refused with errors naming the option', async () => {
+    await expect(runProcess({ command: '' })).rejects.toThrow(
+      'invalid command="": expected the name or path of an executable',
+    );
+    await expect(runProcess({ command: 'true', readyTimeoutMs: 0 })).rejects.toThrow(
+      /invalid readyTimeoutMs="0"/,
+    );
+    await expect(waitFor(() => true, { timeoutMs: -1 })).rejects.toThrow(/invalid timeoutMs="-1"/);
+  });
+});
