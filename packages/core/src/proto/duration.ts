@@ -3,7 +3,7 @@ import { google } from './gen/linkerd.js';
 import { type Int64Like, longToNumber } from './long-conversion.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
-const { Duration } = google.protobuf;
+const DurationMessage = google.protobuf.Duration;
 /** ±10,000 years, the range `google.protobuf.Duration` allows. */
 const MAX_SECONDS = 315_576_000_000;
 const NANOS_PER_SECOND = 1_000_000_000;
@@ -40,7 +40,7 @@ export function durationFromMillis(ms: number): google.protobuf.Duration {
     throw new InvalidProtoValueError('duration', String(ms), expected);
   }
   // -0 would make `seconds` and `nanos` disagree in sign for the encoder's zero checks.
-  return Duration.create({ seconds: Long.fromNumber(seconds + 0), nanos: nanos + 0 });
+  return DurationMessage.create({ seconds: Long.fromNumber(seconds + 0), nanos: nanos + 0 });
 }
 
 /**

@@ -3,7 +3,8 @@ import { io } from './gen/linkerd.js';
 import { longToBigInt } from './long-conversion.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
-const { IPAddress, IPv6 } = io.linkerd.proxy.net;
+// Not destructured: top-level `IPAddress` would make the bundler rename the generated class.
+const netMessages = io.linkerd.proxy.net;
 const EXPECTED = 'a dotted IPv4 address (10.0.0.1) or an IPv6 address (fd00::1, ::ffff:10.0.0.1)';
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
@@ -106,12 +107,12 @@ export function formatIpBytes(bytes: Uint8Array): string {
 /** Builds a `net.IPAddress` from 4 or 16 address bytes. */
 export function ipAddressFromBytes(bytes: Uint8Array): io.linkerd.proxy.net.IPAddress {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length === 4) return IPAddress.create({ ipv4: view.getUint32(0) });
+  if (bytes.length === 4) return netMessages.IPAddress.create({ ipv4: view.getUint32(0) });
   if (bytes.length !== 16) {
     throw new InvalidProtoValueError('IP address byte length', String(bytes.length), '4 or 16');
   }
   const half = (at: number) => Long.fromBits(view.getUint32(at + 4) | 0, view.getUint32(at) | 0, true);
-  return IPAddress.create({ ipv6: IPv6.create({ first: half(0), last: half(8) }) });
+  return netMessages.IPAddress.create({ ipv6: netMessages.IPv6.create({ first: half(0), last: half(8) }) });
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from './ip-address.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
-const { TcpAddress, IPNetwork } = io.linkerd.proxy.net;
+const netMessages = io.linkerd.proxy.net;
 const PORT = /^(0|[1-9][0-9]{0,4})$/;
 
 function checkPort(port: number, what: string): number {
@@ -20,7 +20,7 @@ function checkPort(port: number, what: string): number {
 
 /** Builds a `net.TcpAddress` from an IP address string and a port (0..65535). */
 export function tcpAddressFromParts(ip: string, port: number): io.linkerd.proxy.net.TcpAddress {
-  return TcpAddress.create({ ip: ipAddressFromString(ip), port: checkPort(port, 'TCP port') });
+  return netMessages.TcpAddress.create({ ip: ipAddressFromString(ip), port: checkPort(port, 'TCP port') });
 }
 
 /**
@@ -38,7 +38,7 @@ export function tcpAddressFromString(text: string): io.linkerd.proxy.net.TcpAddr
   const port = Number(portText);
   if (!PORT.test(portText) || port > 65535) throw new InvalidProtoValueError('TCP address', text, expected);
   try {
-    return TcpAddress.create({ ip: ipAddressFromString(host), port });
+    return netMessages.TcpAddress.create({ ip: ipAddressFromString(host), port });
   } catch (cause) {
     throw new InvalidProtoValueError('TCP address', text, expected, { cause });
   }
@@ -79,7 +79,7 @@ export function ipNetworkFromString(text: string): io.linkerd.proxy.net.IPNetwor
       `${expected}, with a prefix length of 0..${maxPrefix}`,
     );
   }
-  return IPNetwork.create({ ip: ipAddressFromBytes(bytes), prefixLen });
+  return netMessages.IPNetwork.create({ ip: ipAddressFromBytes(bytes), prefixLen });
 }
 
 /** Formats a `net.IPNetwork` in CIDR notation (`10.0.0.0/8`). */

@@ -3,7 +3,7 @@ import { google } from './gen/linkerd.js';
 import { type Int64Like, longToNumber } from './long-conversion.js';
 import { InvalidProtoValueError } from './proto-errors.js';
 
-const { Timestamp } = google.protobuf;
+const TimestampMessage = google.protobuf.Timestamp;
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range `google.protobuf.Timestamp` allows. */
 const MIN_SECONDS = -62_135_596_800;
 const MAX_SECONDS = 253_402_300_799;
@@ -30,7 +30,10 @@ export function timestampFromDate(date: Date): google.protobuf.Timestamp {
   if (!Number.isFinite(ms) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
     throw new InvalidProtoValueError('timestamp', String(date), 'a valid Date in years 1–9999');
   }
-  return Timestamp.create({ seconds: Long.fromNumber(seconds), nanos: (ms - seconds * 1000) * 1_000_000 });
+  return TimestampMessage.create({
+    seconds: Long.fromNumber(seconds),
+    nanos: (ms - seconds * 1000) * 1_000_000,
+  });
 }
 
 /**

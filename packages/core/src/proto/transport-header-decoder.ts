@@ -10,7 +10,7 @@ import {
   transportHeaderViolation,
 } from './transport-header.js';
 
-const { Header } = transport.l5d.io;
+const HeaderMessage = transport.l5d.io.Header;
 const PREFACE_LENGTH = PREFACE_BYTES.length;
 
 /** What {@link TransportHeaderDecoder.push} found. */
@@ -113,7 +113,7 @@ export class TransportHeaderDecoder {
   #decodeBody(body: Buffer): TransportHeader {
     let decoded: transport.l5d.io.Header;
     try {
-      decoded = Header.decode(body);
+      decoded = HeaderMessage.decode(body);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       this.#fail('protobuf', `${body.length}-byte Header does not decode (${reason})`, cause);

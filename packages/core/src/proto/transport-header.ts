@@ -2,7 +2,7 @@ import { isValidDnsName } from './dns-name.js';
 import { transport } from './gen/linkerd.js';
 import { InvalidProtoValueError, TransportHeaderError } from './proto-errors.js';
 
-const { Header } = transport.l5d.io;
+const HeaderMessage = transport.l5d.io.Header;
 
 /** The ALPN protocol after which a transport header is sent (spec §1.10). */
 export const TRANSPORT_HEADER_ALPN = 'transport.l5d.io/v1';
@@ -57,7 +57,7 @@ export function encodeTransportHeader(header: TransportHeader): Buffer {
       "'http1', 'http2' or undefined",
     );
   }
-  const body = Header.encode({
+  const body = HeaderMessage.encode({
     port: header.port,
     name,
     sessionProtocol: protocol === 'http1' ? { http1: {} } : protocol === 'http2' ? { http2: {} } : null,
