@@ -10,6 +10,8 @@ export interface IdleCacheOptions<Target, V> {
   idleMs: number;
   /** Called with each evicted value, e.g. to close a balancer. */
   onEvict?: (value: V, key: string) => void;
+  /** A busy value (e.g. with requests in flight) is never evicted, however idle it looks. */
+  isBusy?: (value: V) => boolean;
   /** Clock in milliseconds; defaults to `performance.now`. */
   now?: () => number;
 }
@@ -65,9 +67,15 @@ export class IdleCache<Target, V> {
   /** Evicts every entry idle for longer than the timeout; returns how many were evicted. */
   sweep(): number {
     if (this.#opts.idleMs <= 0) return 0;
-    const cutoff = this.#now() - this.#opts.idleMs;
+    const now = this.#now();
+    const cutoff = now - this.#opts.idleMs;
+    const isBusy = this.#opts.isBusy;
     let evicted = 0;
     for (const [key, entry] of this.#entries) {
+      if (entry.lastUsed <= cutoff && isBusy?.(entry.value) === true) {
+        entry.lastUsed = now;
+        continue;
+      }
       if (entry.lastUsed <= cutoff) {
         this.#entries.delete(key);
         this.#opts.onEvict?.(entry.value, key);

@@ -44,4 +44,27 @@ describe('IdleCache', () => {
     expect(cache.sweep()).toBe(0);
     expect(cache.size).toBe(1);
   });
+
+  it('keeps busy values however idle they look', () => {
+    let t = 0;
+    const busy = new Set(['a']);
+    const cache = new IdleCache<string, string>({
+      build: (s) => s,
+      key: (s) => s,
+      idleMs: 10,
+      isBusy: (v) => busy.has(v),
+      now: () => t,
+    });
+    cache.get('a');
+    cache.get('b');
+    t = 50;
+    expect(cache.sweep()).toBe(1);
+    expect(cache.size).toBe(1);
+    busy.delete('a');
+    t = 55;
+    // 'a' counts as used when it was last seen busy (t=50), so it is evicted only 10 ms later.
+    expect(cache.sweep()).toBe(0);
+    t = 60;
+    expect(cache.sweep()).toBe(1);
+  });
 });

@@ -41,6 +41,7 @@ export function mapError(error: Error): ErrorMapping {
     case ErrorCode.Connect:
     case 'ERR_SKEIN_UPSTREAM_IO':
     case 'ERR_SKEIN_IDENTITY_REQUIRED':
+    case 'ERR_SKEIN_NAME_NOT_FOUND':
       return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
     case ErrorCode.ConnectTimeout:
       return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };

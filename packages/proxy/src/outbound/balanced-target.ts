@@ -1,0 +1,152 @@
+import { Balancer, type EndpointUpdate } from '@skein/core';
+import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { Observable } from 'rxjs';
+import { NameNotFoundError } from '../errors/proxy-errors.js';
+import { failExchange } from '../http/fail.js';
+import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import type { HttpEndpoint } from './http-endpoint.js';
+
+/** Options for {@link BalancedTarget}. */
+export interface BalancedTargetOptions {
+  /** The logical authority (`host:port`), for errors and metrics. */
+  authority: string;
+  /** Endpoint updates from the resolver. */
+  updates: Observable<EndpointUpdate<DiscoveredEndpoint>>;
+  /** Builds the endpoint stack for a discovered endpoint. */
+  connect: (endpoint: DiscoveredEndpoint, readyChanged: () => void) => HttpEndpoint;
+  /** Queue capacity (linkerd2-proxy outbound HTTP: 10,000). */
+  queueCapacity: number;
+  /** Failfast timeout in ms (outbound HTTP: 3 s). */
+  failfastTimeoutMs: number;
+  /** Balancer strategy name (default `p2c-peak-ewma`). */
+  strategy?: string;
+}
+
+/**
+ * A logical target (an authority) served by a balancer over its discovered endpoints, with the
+ * queue and failfast in front. Built once per target and cached; counts requests in flight so
+ * the cache never evicts a busy target.
+ */
+export class BalancedTarget implements Dispatcher {
+  readonly authority: string;
+  readonly balancer: Balancer<DiscoveredEndpoint, HttpEndpoint>;
+  #inFlight = 0;
+
+  constructor(options: BalancedTargetOptions) {
+    this.authority = options.authority;
+    this.balancer = new Balancer<DiscoveredEndpoint, HttpEndpoint>({
+      updates: options.updates,
+      key: (e) => e.address,
+      weight: (e) => e.weight,
+      connect: (e, ctx) => options.connect(e, () => ctx.readyChanged()),
+      strategy: options.strategy ?? 'p2c-peak-ewma',
+      queue: { capacity: options.queueCapacity, failfastTimeoutMs: options.failfastTimeoutMs },
+      name: options.authority,
+    });
+  }
+
+  /** Requests in flight through this target. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  dispatch(request: HttpRequest, handler: ResponseHandler): void {
+    const balancer = this.balancer;
+    if (balancer.exists === false) {
+      failExchange(handler, new NameNotFoundError(this.authority));
+      return;
+    }
+    let wait: Promise<void> | undefined;
+    try {
+      wait = balancer.acquire();
+    } catch (err) {
+      failExchange(handler, err as Error);
+      return;
+    }
+    this.#inFlight++;
+    const tracked = new InFlight(handler, this);
+    if (wait === undefined) {
+      this.#send(request, tracked);
+      return;
+    }
+    wait.then(
+      () => this.#send(request, tracked),
+      (err: Error) => failExchange(tracked, err),
+    );
+  }
+
+  /** Internal: a request finished. */
+  done(): void {
+    this.#inFlight--;
+  }
+
+  close(): void {
+    this.balancer.close();
+  }
+
+  #send(request: HttpRequest, handler: ResponseHandler): void {
+    const picked = this.balancer.pick();
+    if (picked === undefined) {
+      // Readiness changed between admission and dispatch: queue again.
+      this.#inFlight--;
+      (handler as InFlight).detach();
+      this.dispatch(request, (handler as InFlight).inner);
+      return;
+    }
+    picked.endpoint.dispatch(request, handler, picked);
+  }
+}
+
+/** Decrements the target's in-flight count exactly once when the exchange ends. */
+class InFlight implements ResponseHandler {
+  readonly inner: ResponseHandler;
+  #target: BalancedTarget | undefined;
+
+  constructor(inner: ResponseHandler, target: BalancedTarget) {
+    this.inner = inner;
+    this.#target = target;
+  }
+
+  detach(): void {
+    this.#target = undefined;
+  }
+
+  #finish(): void {
+    this.#target?.done();
+    this.#target = undefined;
+  }
+
+  onStart(control: import('../http/types.js').FlowControl): void {
+    this.inner.onStart(control);
+  }
+  onInformational(status: number, headers: string[]): void {
+    this.inner.onInformational?.(status, headers);
+  }
+  onHead(head: import('../http/types.js').ResponseHead): void {
+    this.inner.onHead(head);
+  }
+  onData(chunk: Buffer): boolean {
+    return this.inner.onData(chunk);
+  }
+  onEnd(trailers: string[] | null): void {
+    this.#finish();
+    this.inner.onEnd(trailers);
+  }
+  onError(error: Error): void {
+    this.#finish();
+    this.inner.onError(error);
+  }
+  onUpgrade(
+    head: import('../http/types.js').ResponseHead,
+    socket: import('node:stream').Duplex,
+    rest: Buffer,
+  ): void {
+    this.#finish();
+    if (this.inner.onUpgrade === undefined) {
+      socket.destroy();
+      this.inner.onError(new Error('upgrade not supported'));
+      return;
+    }
+    this.inner.onUpgrade(head, socket, rest);
+  }
+}

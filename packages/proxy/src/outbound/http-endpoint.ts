@@ -1,0 +1,64 @@
+import type { HttpTargetMetrics, Picked } from '@skein/core';
+import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import { MeteredExchange } from './metered-exchange.js';
+
+/** A dispatcher that can be closed (a connection pool). */
+export interface ClosableDispatcher extends Dispatcher {
+  /** Closes every connection. */
+  close(): void;
+}
+
+/** Options for {@link HttpEndpoint}. */
+export interface HttpEndpointOptions {
+  /** The endpoint as discovered. */
+  endpoint: DiscoveredEndpoint;
+  /** Metrics of this endpoint under its target, built once. */
+  metrics?: HttpTargetMetrics;
+  /** HTTP/1 pool for HTTP/1 requests. */
+  http1: ClosableDispatcher;
+  /** Builds the HTTP/2 pool on first use (HTTP/2 requests, and HTTP/1 to `h2`-hinted peers). */
+  http2?: () => ClosableDispatcher;
+  /** Whether the endpoint can take requests (false while reconnecting after a failure). */
+  isReady?: () => boolean;
+  /** Interceptors applied to every request to this endpoint (e.g. `l5d-orig-proto`, TLS labels). */
+  intercept?: (req: HttpRequest) => void;
+}
+
+/**
+ * One endpoint of a balanced target: it counts the request, picks the HTTP/1 or HTTP/2 pool, and
+ * reports the outcome to the balancer and the endpoint's metrics.
+ */
+export class HttpEndpoint {
+  readonly endpoint: DiscoveredEndpoint;
+  readonly #opts: HttpEndpointOptions;
+  #http2: ClosableDispatcher | undefined;
+
+  constructor(options: HttpEndpointOptions) {
+    this.endpoint = options.endpoint;
+    this.#opts = options;
+  }
+
+  isReady(): boolean {
+    return this.#opts.isReady === undefined || this.#opts.isReady();
+  }
+
+  /** Sends one request; `picked` is the balancer's handle for this endpoint, if balanced. */
+  dispatch(request: HttpRequest, handler: ResponseHandler, picked?: Picked<unknown>): void {
+    this.#opts.intercept?.(request);
+    const exchange = new MeteredExchange(handler, request, this.#opts.metrics, picked);
+    const useH2 =
+      this.#opts.http2 !== undefined && (request.version === 20 || this.endpoint.protocolHint === 'h2');
+    if (useH2 && request.upgrade === undefined && request.method !== 'CONNECT') {
+      this.#http2 ??= this.#opts.http2!();
+      this.#http2.dispatch(request, exchange);
+      return;
+    }
+    this.#opts.http1.dispatch(request, exchange);
+  }
+
+  close(): void {
+    this.#opts.http1.close();
+    this.#http2?.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { IdleCache } from '@skein/core';
+import { type DiscoveredEndpoint, endpointAddress, normalizeAuthority } from '@skein/discovery';
+import { type Resolver, resolveTarget } from '../discovery/resolver.js';
+import { LoopError } from '../errors/proxy-errors.js';
+import { failExchange } from '../http/fail.js';
+import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import { HttpParseError } from '../http1/parse-error.js';
+import { BalancedTarget } from './balanced-target.js';
+import type { HttpEndpoint } from './http-endpoint.js';
+
+/** Options for {@link OutboundHttpRouter}. */
+export interface OutboundHttpRouterOptions {
+  /** Resolves logical authorities to endpoints. */
+  resolver: Resolver;
+  /** Builds the stack of one endpoint of a target. */
+  connect: (authority: string, endpoint: DiscoveredEndpoint, readyChanged: () => void) => HttpEndpoint;
+  /** Targets unused for this long are dropped (`OUTBOUND_DISCOVERY_IDLE_TIMEOUT`, 5 s). */
+  discoveryIdleTimeoutMs: number;
+  /** Queue capacity per target (`OUTBOUND_HTTP_QUEUE_CAPACITY`, 10,000). */
+  queueCapacity: number;
+  /** Failfast timeout per target (`OUTBOUND_HTTP_FAILFAST_TIMEOUT`, 3 s). */
+  failfastTimeoutMs: number;
+  /** Addresses of the proxy's own listeners: a request to them would loop (508). */
+  ownAddresses: readonly string[];
+  /** Balancer strategy name. */
+  strategy?: string;
+}
+
+/**
+ * The outbound HTTP router: finds the logical target of each request — the original destination
+ * of a redirected connection, or (explicit mode, e.g. `HTTP_PROXY` or the local mesh) the
+ * absolute-form URI or `Host` — and hands it to that target's balanced stack, built once and
+ * cached while in use.
+ */
+export class OutboundHttpRouter implements Dispatcher {
+  readonly #opts: OutboundHttpRouterOptions;
+  readonly #targets: IdleCache<string, BalancedTarget>;
+  readonly #own: Set<string>;
+
+  constructor(options: OutboundHttpRouterOptions) {
+    this.#opts = options;
+    this.#own = new Set(options.ownAddresses);
+    this.#targets = new IdleCache<string, BalancedTarget>({
+      key: (authority) => authority,
+      build: (authority) =>
+        new BalancedTarget({
+          authority,
+          updates: options.resolver.resolve(resolveTarget(authority)),
+          connect: (endpoint, readyChanged) => options.connect(authority, endpoint, readyChanged),
+          queueCapacity: options.queueCapacity,
+          failfastTimeoutMs: options.failfastTimeoutMs,
+          ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+        }),
+      idleMs: options.discoveryIdleTimeoutMs,
+      isBusy: (target) => target.inFlight > 0,
+      onEvict: (target) => target.close(),
+    });
+  }
+
+  /** Targets currently cached. */
+  get targets(): number {
+    return this.#targets.size;
+  }
+
+  dispatch(request: HttpRequest, handler: ResponseHandler): void {
+    const authority = outboundAuthority(request);
+    if (authority === undefined) {
+      failExchange(
+        handler,
+        new HttpParseError(
+          400,
+          `request has no usable authority (Host "${request.authority}") and no original destination`,
+        ),
+      );
+      return;
+    }
+    if (this.#own.has(authority)) {
+      failExchange(handler, new LoopError(`request to ${authority} would loop back into the proxy`));
+      return;
+    }
+    this.#targets.get(authority).dispatch(request, handler);
+  }
+
+  /** Closes every target. */
+  close(): void {
+    this.#targets.clear();
+  }
+}
+
+/**
+ * The logical authority of an outbound request: the original destination when the connection
+ * was redirected, else the request's authority with the scheme's default port.
+ */
+export function outboundAuthority(request: HttpRequest): string | undefined {
+  const dst = request.connection.originalDst;
+  if (dst !== undefined) return endpointAddress(dst.ip, dst.port);
+  if (request.authority === '') return undefined;
+  return normalizeAuthority(request.authority, request.scheme === 'https' ? 443 : 80);
+}
