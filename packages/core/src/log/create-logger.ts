@@ -119,13 +119,15 @@ class FilteredLogger implements Logger {
   }
 
   child(bindings: Record<string, unknown>): Logger {
-    const merged = { ...this.#bindings, ...bindings };
-    const newTarget = bindings.target;
-    if (typeof newTarget === 'string' && newTarget !== this.#target) {
-      // A new target replaces the old one: rebuild from the root so the line has one `target`.
-      return new FilteredLogger(this.#root, this.#root.child(merged), this.#filter, newTarget, merged);
+    // `target` selects the filter directive and appears once per line, so it never goes into
+    // pino's bindings twice: a new target rebuilds the child from the root logger.
+    const { target, ...rest } = bindings;
+    if (typeof target === 'string' && target !== this.#target) {
+      const merged = { ...this.#bindings, ...rest, target };
+      return new FilteredLogger(this.#root, this.#root.child(merged), this.#filter, target, merged);
     }
-    return new FilteredLogger(this.#root, this.#pino.child(bindings), this.#filter, this.#target, merged);
+    const merged = { ...this.#bindings, ...rest };
+    return new FilteredLogger(this.#root, this.#pino.child(rest), this.#filter, this.#target, merged);
   }
 
   #enabled(value: number): boolean {

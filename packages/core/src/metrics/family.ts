@@ -31,10 +31,13 @@ export interface FamilyOptions {
   readonly onDrop?: (family: string) => void;
 }
 
-/** A sample as prom-client's registry consumes it. */
-interface PromValue {
+/** One sample as prom-client's registry consumes it (what {@link MetricFamily.get} returns). */
+export interface PromValue {
+  /** The sample value. */
   value: number;
+  /** The sample's labels, in rendering order. */
   labels: Readonly<Record<string, string>>;
+  /** The sample name when it differs from the family name (`_bucket`, `_sum`, `_count`). */
   metricName?: string;
 }
 
@@ -237,5 +240,3 @@ export abstract class MetricFamily<S extends Series> implements SeriesOwner {
     this.#onDrop?.(this.metricName);
   }
 }
-
-export type { PromValue };

@@ -13,6 +13,7 @@ export {
   type FamilyOptions,
   MetricFamily,
   type MetricsRegistry,
+  type PromValue,
 } from './family.js';
 export { GaugeFamily } from './gauge-family.js';
 export { HistogramFamily, type HistogramFamilyOptions } from './histogram-family.js';
@@ -50,6 +51,7 @@ export {
   tlsPairs,
 } from './linkerd-labels.js';
 export { type ProcessMetricsOptions, registerProcessMetrics } from './process-metrics.js';
+export { assertUnregistered } from './registration.js';
 export { RouteTargetMetrics } from './route-metrics.js';
 export {
   CounterSeries,

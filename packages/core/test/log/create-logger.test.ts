@@ -90,6 +90,7 @@ describe('createLogger (json)', () => {
     conn.debug('after: written');
     expect(() => filter.set('warn,linkerd=verbose')).toThrow(ConfigError);
     conn.debug('still written: the bad filter was refused');
+    conn.child({ target: 'skein::proxy', same: true }).debug('same target');
     const sub = conn.child({ target: 'skein::proxy::inbound', stream: 3 });
     sub.debug('sub');
     filter.set('error');
@@ -97,17 +98,19 @@ describe('createLogger (json)', () => {
     sub.error('last');
 
     const lines = sink.lines;
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     for (const line of lines) expect(line.match(/"target"/g)).toHaveLength(1);
     const recs = sink.json();
     expect(recs.map((r) => r.msg)).toEqual([
       'after: written',
       'still written: the bad filter was refused',
+      'same target',
       'sub',
       'last',
     ]);
     expect(recs[0]).toMatchObject({ pod: 'web-1', conn: 7, target: 'skein::proxy' });
-    expect(recs[2]).toMatchObject({ pod: 'web-1', conn: 7, stream: 3, target: 'skein::proxy::inbound' });
+    expect(recs[2]).toMatchObject({ pod: 'web-1', conn: 7, same: true, target: 'skein::proxy' });
+    expect(recs[3]).toMatchObject({ pod: 'web-1', conn: 7, stream: 3, target: 'skein::proxy::inbound' });
   });
 
   it('accepts a target in the root bindings and a parsed LogFilter', () => {
