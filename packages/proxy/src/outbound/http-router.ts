@@ -33,12 +33,10 @@ export interface OutboundHttpRouterOptions {
  * cached while in use.
  */
 export class OutboundHttpRouter implements Dispatcher {
-  readonly #opts: OutboundHttpRouterOptions;
   readonly #targets: IdleCache<string, BalancedTarget>;
   readonly #own: Set<string>;
 
   constructor(options: OutboundHttpRouterOptions) {
-    this.#opts = options;
     this.#own = new Set(options.ownAddresses);
     this.#targets = new IdleCache<string, BalancedTarget>({
       key: (authority) => authority,
