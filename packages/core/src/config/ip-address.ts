@@ -111,13 +111,21 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-const groupsScratch = new Uint16Array(8);
+function getGroup(out: Uint32Array, i: number): number {
+  const w = out[i >> 1]!;
+  return i & 1 ? w & 0xffff : w >>> 16;
+}
 
+function setGroup(out: Uint32Array, i: number, value: number): void {
+  const w = out[i >> 1]!;
+  out[i >> 1] = (i & 1 ? (w & 0xffff0000) | value : (value << 16) | (w & 0xffff)) >>> 0;
+}
+
+/** Parses IPv6 text straight into `out`, 16-bit group by group, so nothing is allocated. */
 function parseIpv6(text: string, out: Uint32Array): boolean {
   const len = text.length;
   if (len < 2 || len > 45) return false;
-  const groups = groupsScratch;
-  groups.fill(0);
+  out.fill(0);
   let count = 0;
   let gap = -1;
   let i = 0;
@@ -125,7 +133,7 @@ function parseIpv6(text: string, out: Uint32Array): boolean {
     if (text.charCodeAt(1) !== 58) return false;
     gap = 0;
     i = 2;
-    if (i === len) return writeWords(groups, count, gap, out);
+    if (i === len) return true;
   }
   while (i < len) {
     if (count === 8) return false;
@@ -143,13 +151,13 @@ function parseIpv6(text: string, out: Uint32Array): boolean {
       if (count > 6) return false;
       const v4 = parseIpv4(text, start, len);
       if (v4 < 0) return false;
-      groups[count++] = v4 >>> 16;
-      groups[count++] = v4 & 0xffff;
+      setGroup(out, count++, v4 >>> 16);
+      setGroup(out, count++, v4 & 0xffff);
       i = len;
       break;
     }
     if (digits === 0 || digits > 4) return false;
-    groups[count++] = value;
+    setGroup(out, count++, value);
     if (i === len) break;
     if (text.charCodeAt(i) !== 58) return false;
     i++;
@@ -162,16 +170,11 @@ function parseIpv6(text: string, out: Uint32Array): boolean {
       return false;
     }
   }
-  return writeWords(groups, count, gap, out);
-}
-
-function writeWords(groups: Uint16Array, count: number, gap: number, out: Uint32Array): boolean {
-  if (gap < 0 ? count !== 8 : count > 7) return false;
-  if (gap >= 0) {
-    const shift = 8 - count;
-    for (let k = count - 1; k >= gap; k--) groups[k + shift] = groups[k]!;
-    for (let k = gap; k < gap + shift; k++) groups[k] = 0;
-  }
-  for (let k = 0; k < 4; k++) out[k] = ((groups[2 * k]! << 16) | groups[2 * k + 1]!) >>> 0;
+  if (gap < 0) return count === 8;
+  if (count > 7) return false;
+  // Move the groups after "::" to the end and zero the gap they leave.
+  const shift = 8 - count;
+  for (let k = count - 1; k >= gap; k--) setGroup(out, k + shift, getGroup(out, k));
+  for (let k = gap; k < gap + shift; k++) setGroup(out, k, 0);
   return true;
 }

@@ -219,6 +219,16 @@ describe('LegacyMetrics', () => {
     expect(check.output).not.toMatch(/error while linting|parsing error/);
     expect(unexpectedProblems(check)).toEqual([]);
     expect(check.problems).toContain('response_latency_ms metric names should not contain abbreviated units');
+
+    // Without the three `_ms` histograms (whose names are Linkerd's), promtool is fully clean.
+    const withoutMs = m
+      .families()
+      .filter((f) => !f.name.endsWith('_ms'))
+      .map((f) => f.render())
+      .join('');
+    const clean = promtoolCheck(withoutMs);
+    expect(clean.output).toBe('');
+    expect(clean.status).toBe(0);
   });
 
   it('brackets IPv6 target addresses and handles opaque TLS labels', () => {
