@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export type { AccessAttributes, AccessDecision, AccessRule } from './kube/access-rules.js';
+export type { WebhookServiceRef, WebhookServiceResolver } from './kube/admission-chain.js';
 export type { KubeVersionInfo } from './kube/discovery.js';
 export { type KubeApiServer, type KubeApiServerOptions, startKubeApiServer } from './kube/kube-api-server.js';
 export { KubeAuth, type ServiceAccountTokenOptions, type TokenOptions } from './kube/kube-auth.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessRules } from './access-rules.js';
+import type { AdmissionChain } from './admission-chain.js';
 import type { KubeFaults } from './kube-faults.js';
 import type { ObjectStore } from './object-store.js';
 import type { ResourceOperations } from './resource-operations.js';
@@ -16,6 +17,7 @@ export interface ApiContext {
   tokens: TokenRegistry;
   rules: AccessRules;
   faults: KubeFaults;
+  admission: AdmissionChain;
   /** Whether API requests are checked against the access rules (403 when not allowed). */
   enforceAccessRules: boolean;
 }

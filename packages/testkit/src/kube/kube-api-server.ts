@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@skein/core';
 import { type CertificatePair, selfSignedCertificate } from '../tls/self-signed-cert.js';
 import { AccessRules } from './access-rules.js';
+import { AdmissionChain, type WebhookServiceResolver } from './admission-chain.js';
 import type { ApiContext } from './api-context.js';
 import { defaultVersionInfo, type KubeVersionInfo } from './discovery.js';
 import { KubeAuth } from './kube-auth.js';
@@ -39,6 +40,12 @@ export interface KubeApiServerOptions {
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them. Default: 1000 ms. */
   bookmarkIntervalMs?: number;
+  /**
+   * Where webhooks configured with `clientConfig.service` are reached (their `url` webhooks need
+   * nothing): e.g. `() => 'https://127.0.0.1:' + injectorPort`. TLS is still verified against
+   * the webhook's caBundle for the name `<service>.<namespace>.svc`.
+   */
+  resolveWebhookService?: WebhookServiceResolver;
   /** Fields of `/version` to override. */
   version?: Partial<KubeVersionInfo>;
 }
@@ -126,6 +133,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     tokens,
     rules,
     faults,
+    admission: new AdmissionChain(store, options.resolveWebhookService),
     enforceAccessRules: options.enforceAccessRules === true,
   };
   const pair =

@@ -106,3 +106,31 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
   }
   return true;
 }
+
+/**
+ * Compiles a `metav1.LabelSelector` object (`matchLabels`, `matchExpressions` with In, NotIn,
+ * Exists, DoesNotExist), as webhooks' namespaceSelector and objectSelector use. An empty or
+ * missing selector selects everything.
+ */
+export function labelSelectorFromObject(selector: unknown): LabelSelector {
+  if (typeof selector !== 'object' || selector === null) return [];
+  const { matchLabels, matchExpressions } = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+  const out: LabelRequirement[] = [];
+  if (typeof matchLabels === 'object' && matchLabels !== null) {
+    for (const [key, value] of Object.entries(matchLabels)) out.push({ op: 'eq', key, value: String(value) });
+  }
+  for (const e of Array.isArray(matchExpressions) ? matchExpressions : []) {
+    const { key, operator, values } = e as { key?: unknown; operator?: unknown; values?: unknown };
+    const k = String(key ?? '');
+    const vs = Array.isArray(values) ? values.map(String) : [];
+    if (operator === 'In') out.push({ op: 'in', key: k, values: vs });
+    else if (operator === 'NotIn') out.push({ op: 'notin', key: k, values: vs });
+    else if (operator === 'Exists') out.push({ op: 'exists', key: k });
+    else if (operator === 'DoesNotExist') out.push({ op: 'notexists', key: k });
+    else
+      throw badRequest(
+        `invalid label selector operator ${JSON.stringify(operator)}: expected In, NotIn, Exists or DoesNotExist`,
+      );
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { applyJsonPatch, JsonPatchError } from './json-patch.js';
-import type { StoredObject } from './kube-object.js';
+import type { KubeObject, StoredObject } from './kube-object.js';
 import { applyMergePatch } from './merge-patch.js';
 import { inVersion, type ResourceOperations, type WriteOptions } from './resource-operations.js';
 import type { ResourceType } from './resource-type.js';
@@ -30,12 +30,11 @@ export function patchMediaType(contentType: string): PatchMediaType {
 }
 
 /**
- * PATCH: applies a JSON patch (RFC 6902), a JSON merge patch (RFC 7386) or a strategic merge
- * patch (applied as a merge patch: lists are replaced, not merged by key) to the object as the
- * client's version shows it, then stores the result as an update. A resourceVersion the patch
- * sets acts as a precondition.
+ * Applies a JSON patch (RFC 6902), a JSON merge patch (RFC 7386) or a strategic merge patch
+ * (applied as a merge patch: lists are replaced, not merged by key) to the object as the
+ * client's version shows it. A failing patch is a 422.
  */
-export function patchObject(
+export function patchedObject(
   ops: ResourceOperations,
   type: ResourceType,
   version: string,
@@ -43,15 +42,14 @@ export function patchObject(
   name: string,
   mediaType: PatchMediaType,
   patch: unknown,
-  options: WriteOptions & { subresource?: 'status' } = {},
-): StoredObject {
+): { current: KubeObject; patched: KubeObject } {
   const current = inVersion(ops.get(type, namespace, name), type, version);
-  let patched: unknown;
   try {
-    patched =
+    const patched =
       mediaType === 'application/json-patch+json'
         ? applyJsonPatch(current, patch)
         : applyMergePatch(current, patch);
+    return { current, patched: patched as KubeObject };
   } catch (e) {
     if (!(e instanceof JsonPatchError)) throw e;
     throw new KubeApiError(
@@ -66,5 +64,34 @@ export function patchObject(
       },
     );
   }
-  return ops.update(type, namespace, name, patched, options);
+}
+
+/**
+ * Where a patch did not set metadata.resourceVersion itself, the update is unconditional (the
+ * real server retries a patch on conflict rather than failing it); a version the patch sets is
+ * a precondition.
+ */
+export function patchPrecondition(current: KubeObject, patched: KubeObject): KubeObject {
+  if (
+    patched.metadata?.resourceVersion !== current.metadata?.resourceVersion ||
+    patched.metadata === undefined
+  )
+    return patched;
+  const { resourceVersion: _rv, ...metadata } = patched.metadata;
+  return { ...patched, metadata };
+}
+
+/** PATCH without admission: {@link patchedObject}, then an update. */
+export function patchObject(
+  ops: ResourceOperations,
+  type: ResourceType,
+  version: string,
+  namespace: string | undefined,
+  name: string,
+  mediaType: PatchMediaType,
+  patch: unknown,
+  options: WriteOptions & { subresource?: 'status' } = {},
+): StoredObject {
+  const { current, patched } = patchedObject(ops, type, version, namespace, name, mediaType, patch);
+  return ops.update(type, namespace, name, patchPrecondition(current, patched), options);
 }

@@ -10,18 +10,11 @@ import { type ResourceType, storageKey } from './resource-type.js';
 import { accessReview, tokenRequest, tokenReview } from './review-handlers.js';
 import { badRequest, forbidden, methodNotAllowed, pathNotFound, successStatus } from './status.js';
 import { serveWatch } from './watch-handler.js';
+import { serveCreate, serveDelete, serveUpdate } from './write-handlers.js';
 
 type ResourcePath = Extract<ApiPath, { kind: 'resource' }>;
 
 const verbOf: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
-
-function dryRun(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun');
-  for (const v of values)
-    if (v !== 'All')
-      throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
-  return values.length > 0;
-}
 
 function isWatch(path: ResourcePath, query: URLSearchParams): boolean {
   const w = query.get('watch');
@@ -107,7 +100,6 @@ export async function serveResource(
     if (!known || name === undefined) throw pathNotFound();
   }
   const view = negotiateView(req.headers.accept);
-  const subject = { group: type.group, resource: type.plural };
 
   if (method === 'GET' && (watch || name === undefined)) {
     let selection = parseSelection(query, type, namespace);
@@ -123,6 +115,7 @@ export async function serveResource(
     sendJson(res, 200, viewObject(ctx.ops.get(type, namespace, name!), type, version, view));
     return { status: 200, watch: false };
   }
+  const target = { type, version, namespace, name, subresource };
   if (method === 'POST') {
     if (name !== undefined && subresource === 'token' && storageKey(type) === '/serviceaccounts') {
       authorize(ctx, request, type, path, 'create');
@@ -132,70 +125,15 @@ export async function serveResource(
     }
     if (name !== undefined || (type.namespaced && namespace === undefined)) throw methodNotAllowed();
     authorize(ctx, request, type, path, 'create');
-    const body = parseJsonBody(await readBody(req), req.headers['content-type'] ?? '');
-    const created = ctx.ops.create(type, namespace, body, { dryRun: dryRun(query) });
-    sendJson(res, 201, viewObject(created, type, version, view));
-    return { status: 201, watch: false };
+    return serveCreate(ctx, request, target);
   }
   if ((method === 'PUT' || method === 'PATCH') && name !== undefined && subresource !== 'token') {
     authorize(ctx, request, type, path, verbOf[method]!);
-    const text = await readBody(req);
-    const contentType = req.headers['content-type'] ?? '';
-    const options = {
-      dryRun: dryRun(query),
-      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
-    };
-    const result =
-      method === 'PUT'
-        ? ctx.ops.update(type, namespace, name, parseJsonBody(text, contentType), options)
-        : patchObject(
-            ctx.ops,
-            type,
-            version,
-            namespace,
-            name,
-            patchMediaType(contentType),
-            parseJsonBody(text, ''),
-            options,
-          );
-    sendJson(res, 200, viewObject(result, type, version, view));
-    return { status: 200, watch: false };
+    return serveUpdate(ctx, request, { ...target, name });
   }
   if (method === 'DELETE' && subresource === undefined) {
     authorize(ctx, request, type, path, name === undefined ? 'deletecollection' : 'delete');
-    const text = await readBody(req);
-    const parsed = text.trim() === '' ? {} : parseJsonBody(text, req.headers['content-type'] ?? '');
-    const options = isJsonObject(parsed) ? parsed : {};
-    const preconditions = isJsonObject(options.preconditions)
-      ? (options.preconditions as DeletePreconditions)
-      : undefined;
-    const writeOptions = {
-      dryRun: dryRun(query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All')),
-    };
-    if (name !== undefined) {
-      const { object, removed } = ctx.ops.delete(type, namespace, name, {
-        ...writeOptions,
-        ...(preconditions === undefined ? {} : { preconditions }),
-      });
-      const code = removed ? 200 : 202;
-      const body =
-        removed && !type.returnsDeletedObject
-          ? successStatus({ ...subject, name, uid: object.metadata.uid })
-          : viewObject(object, type, version, view);
-      sendJson(res, code, body);
-      return { status: code, watch: false };
-    }
-    const selection = parseSelection(query, type, namespace);
-    const victims = listPage(ctx.store, type, selection, new URLSearchParams()).items;
-    const deleted = victims.map(
-      (v) => ctx.ops.delete(type, v.metadata.namespace, v.metadata.name, writeOptions).object,
-    );
-    sendJson(
-      res,
-      200,
-      viewList(deleted, type, version, view, { resourceVersion: String(ctx.store.resourceVersion) }),
-    );
-    return { status: 200, watch: false };
+    return serveDelete(ctx, request, target);
   }
   throw methodNotAllowed();
 }
