@@ -1,14 +1,11 @@
 import type { ApiContext, ApiOutcome, ApiRequest } from './api-context.js';
 import type { ApiPath } from './api-path.js';
 import { negotiateView, parseJsonBody, readBody, sendJson } from './http-io.js';
-import { isJsonObject } from './kube-object.js';
 import { listPage, parseSelection, type Selection } from './list-query.js';
 import { viewList, viewObject } from './object-view.js';
-import { patchMediaType, patchObject } from './patch-operation.js';
-import type { DeletePreconditions } from './resource-operations.js';
 import { type ResourceType, storageKey } from './resource-type.js';
 import { accessReview, tokenRequest, tokenReview } from './review-handlers.js';
-import { badRequest, forbidden, methodNotAllowed, pathNotFound, successStatus } from './status.js';
+import { forbidden, methodNotAllowed, pathNotFound } from './status.js';
 import { serveWatch } from './watch-handler.js';
 import { serveCreate, serveDelete, serveUpdate } from './write-handlers.js';
 
