@@ -158,6 +158,26 @@ describe('watch', () => {
     w.abort();
   });
 
+  it('streams PartialObjectMetadata to metadata-only watches', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('meta-only') });
+    const res = await fetch(`${f.server.url}${path}?watch=true`, {
+      headers: { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json' },
+    });
+    const reader = res.body!.getReader();
+    const line = JSON.parse(new TextDecoder().decode((await reader.read()).value).split('\n')[0]!) as {
+      type: string;
+      object: Record<string, unknown>;
+    };
+    expect(line.type).toBe('ADDED');
+    expect(line.object).toMatchObject({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { name: 'meta-only' },
+    });
+    expect(line.object).not.toHaveProperty('data');
+    await reader.cancel();
+  });
+
   it('lists what is open and drops watches on demand, cleanly or abruptly', async () => {
     const a = await recordWatch(f.kc, path, {});
     const b = await recordWatch(f.kc, '/api/v1/namespaces/default/secrets', { labelSelector: 'x=y' });
