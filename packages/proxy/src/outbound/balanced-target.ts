@@ -3,6 +3,7 @@ import type { DiscoveredEndpoint } from '@skein/discovery';
 import type { Observable } from 'rxjs';
 import { NameNotFoundError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
+import { ForwardingHandler } from '../http/forwarding-handler.js';
 import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
 import type { HttpEndpoint } from './http-endpoint.js';
 
@@ -98,55 +99,20 @@ export class BalancedTarget implements Dispatcher {
 }
 
 /** Decrements the target's in-flight count exactly once when the exchange ends. */
-class InFlight implements ResponseHandler {
-  readonly inner: ResponseHandler;
-  #target: BalancedTarget | undefined;
+class InFlight extends ForwardingHandler {
+  readonly #target: BalancedTarget;
 
   constructor(inner: ResponseHandler, target: BalancedTarget) {
-    this.inner = inner;
+    super(inner);
     this.#target = target;
   }
 
+  /** The request goes back through the queue: this wrapper will not see its end. */
   detach(): void {
-    this.#target = undefined;
+    this.cancelFinish();
   }
 
-  #finish(): void {
-    this.#target?.done();
-    this.#target = undefined;
-  }
-
-  onStart(control: import('../http/types.js').FlowControl): void {
-    this.inner.onStart(control);
-  }
-  onInformational(status: number, headers: string[]): void {
-    this.inner.onInformational?.(status, headers);
-  }
-  onHead(head: import('../http/types.js').ResponseHead): void {
-    this.inner.onHead(head);
-  }
-  onData(chunk: Buffer): boolean {
-    return this.inner.onData(chunk);
-  }
-  onEnd(trailers: string[] | null): void {
-    this.#finish();
-    this.inner.onEnd(trailers);
-  }
-  onError(error: Error): void {
-    this.#finish();
-    this.inner.onError(error);
-  }
-  onUpgrade(
-    head: import('../http/types.js').ResponseHead,
-    socket: import('node:stream').Duplex,
-    rest: Buffer,
-  ): void {
-    this.#finish();
-    if (this.inner.onUpgrade === undefined) {
-      socket.destroy();
-      this.inner.onError(new Error('upgrade not supported'));
-      return;
-    }
-    this.inner.onUpgrade(head, socket, rest);
+  protected finish(): void {
+    this.#target.done();
   }
 }
