@@ -98,7 +98,12 @@ http {
 }
 
 /** nginx with one worker as a reverse proxy in front of the backend (HTTP/1.1 and h2c in, HTTP/1.1 out). */
-export async function startNginxProxy(dir: string, h1Port: number, h2Port: number, backendH1: number): Promise<Peer> {
+export async function startNginxProxy(
+  dir: string,
+  h1Port: number,
+  h2Port: number,
+  backendH1: number,
+): Promise<Peer> {
   const conf = join(dir, 'nginx-proxy.conf');
   writeFileSync(
     conf,
@@ -186,7 +191,12 @@ export interface WrkResult {
 }
 
 /** wrk at saturation (closed loop): one thread pinned to CPU 1, `connections` connections. */
-export async function wrk(url: string, seconds: number, connections: number, headers: string[] = []): Promise<WrkResult> {
+export async function wrk(
+  url: string,
+  seconds: number,
+  connections: number,
+  headers: string[] = [],
+): Promise<WrkResult> {
   const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
   for (const h of headers) args.push('-H', h);
   args.push(url);
@@ -227,7 +237,15 @@ export async function h2load(options: {
   dir: string;
 }): Promise<H2loadResult> {
   const log = join(options.dir, `h2load-${Date.now()}-${Math.random().toString(16).slice(2)}.log`);
-  const args = ['-c', '1', 'h2load', `-c${options.clients}`, `-m${options.streams}`, `-D${options.seconds}`, `--log-file=${log}`];
+  const args = [
+    '-c',
+    '1',
+    'h2load',
+    `-c${options.clients}`,
+    `-m${options.streams}`,
+    `-D${options.seconds}`,
+    `--log-file=${log}`,
+  ];
   if (options.rpsPerClient !== undefined) args.push(`--rps=${options.rpsPerClient}`);
   if (options.h1 === true) args.push('--h1');
   if (options.authority !== undefined) args.push('-H', `:authority: ${options.authority}`);
@@ -241,7 +259,10 @@ export async function h2load(options: {
     if (cols.length >= 3 && cols[1] !== '-1') durations.push(Number(cols[2]) / 1000);
   }
   durations.sort((a, b) => a - b);
-  const pct = (p: number) => (durations.length === 0 ? Number.NaN : durations[Math.min(durations.length - 1, Math.floor(p * durations.length))]!);
+  const pct = (p: number) =>
+    durations.length === 0
+      ? Number.NaN
+      : durations[Math.min(durations.length - 1, Math.floor(p * durations.length))]!;
   return {
     rps,
     succeeded: Number(done?.[2] ?? 0),
