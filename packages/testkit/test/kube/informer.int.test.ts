@@ -37,6 +37,8 @@ async function expectInSync(): Promise<void> {
   const want = [...storeState().entries()].sort();
   await waitFor(() => JSON.stringify([...cacheState().entries()].sort()) === JSON.stringify(want), {
     what: 'the informer cache to equal the store',
+    // The client backs off 1 s, 2 s, 4 s between reconnects that saw no events.
+    timeoutMs: 15_000,
   });
   expect([...seen.entries()].sort()).toEqual(want);
 }
@@ -110,7 +112,10 @@ describe('makeInformer against the test server', () => {
     await expectInSync();
     await waitFor(() => listCalls() === 2);
     expect(log.slice(2).sort()).toEqual(['add after-compaction', 'delete seed-1', 'update seed-2']);
-    await waitFor(() => watchCalls() === 3, { what: 'the informer to watch again after relisting' });
+    await waitFor(() => watchCalls() === 3, {
+      what: 'the informer to watch again after relisting',
+      timeoutMs: 15_000,
+    });
     const watches = f.server.requests.entries({ path, watch: true });
     expect(watches[2]?.query.get('resourceVersion')).not.toBe(watches[1]?.query.get('resourceVersion'));
   });
@@ -121,14 +126,20 @@ describe('makeInformer against the test server', () => {
     f.server.store.create(pod('x1'));
     await expectInSync();
     await waitFor(() => listCalls() === 2);
+    await waitFor(() => f.server.watches().length === 1, {
+      what: 'the watch after the relist',
+      timeoutMs: 15_000,
+    });
     f.server.faults.failNextWatches(1, { code: 410, as: 'response' });
     f.server.faults.dropWatches();
     f.server.store.create(pod('x2'));
     await expectInSync();
-    await waitFor(() => listCalls() === 3);
+    await waitFor(() => listCalls() === 3, { timeoutMs: 15_000 });
     expect(log.slice(2)).toEqual(['add x1', 'add x2']);
-    await waitFor(() => f.server.watches().length === 1, { what: 'one open watch' });
+    await waitFor(() => f.server.watches().length === 1, { what: 'one open watch', timeoutMs: 15_000 });
     expect(f.server.watches()[0]?.path).toBe(path);
+    const statuses = f.server.requests.entries({ path, watch: true }).map((e) => e.status);
+    expect(statuses).toEqual([200, 200, 200, 410, 200]);
   });
 
   it('can be restarted after an abrupt disconnect, as its error callback is told', async () => {
