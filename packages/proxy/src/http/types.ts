@@ -1,3 +1,4 @@
+import type { TapRequest } from '@skein/tap';
 import type { ConnectionInfo } from '../transport/connection-info.js';
 import type { RequestBody } from './request-body.js';
 
@@ -47,6 +48,10 @@ export interface HttpRequest {
   receivedAt: number;
   /** Whether the request is gRPC (`content-type: application/grpc…`). */
   grpc: boolean;
+  /** The request's number on its connection (HTTP/1) or its stream id (HTTP/2), for tap ids. */
+  stream?: number;
+  /** Set while the request is being tapped, so later layers can add endpoint details. */
+  tap?: TapRequest;
 }
 
 /** The head of a response. */

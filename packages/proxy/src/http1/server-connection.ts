@@ -244,6 +244,7 @@ export class Http1ServerConnection {
       connection: info,
       receivedAt: performance.now(),
       grpc,
+      stream: this.#requests,
     };
   }
 

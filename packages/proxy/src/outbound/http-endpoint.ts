@@ -46,6 +46,13 @@ export class HttpEndpoint {
   /** Sends one request; `picked` is the balancer's handle for this endpoint, if balanced. */
   dispatch(request: HttpRequest, handler: ResponseHandler, picked?: Picked<unknown>): void {
     this.#opts.intercept?.(request);
+    const tap = request.tap;
+    if (tap !== undefined) {
+      const e = this.endpoint;
+      tap.destination = { ip: e.ip, port: e.port };
+      tap.destinationLabels = e.labels;
+      tap.tls = e.identity === undefined ? 'no_identity' : 'true';
+    }
     const exchange = new MeteredExchange(handler, request, this.#opts.metrics, picked);
     const useH2 =
       this.#opts.http2 !== undefined && (request.version === 20 || this.endpoint.protocolHint === 'h2');
