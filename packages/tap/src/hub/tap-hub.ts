@@ -41,7 +41,9 @@ export class TapHub {
         this.#observers = this.#observers.filter((o) => o !== observer);
         continue;
       }
-      if (stream !== undefined) (out ??= []).push(stream);
+      if (stream === undefined) continue;
+      out ??= [];
+      out.push(stream);
     }
     return out;
   }
