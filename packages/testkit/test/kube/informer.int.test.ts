@@ -130,12 +130,15 @@ describe('makeInformer against the test server', () => {
       what: 'the watch after the relist',
       timeoutMs: 15_000,
     });
+    // An event on the new watch resets the client's reconnect backoff.
+    f.server.store.create(pod('poke'));
+    await expectInSync();
     f.server.faults.failNextWatches(1, { code: 410, as: 'response' });
     f.server.faults.dropWatches();
     f.server.store.create(pod('x2'));
     await expectInSync();
     await waitFor(() => listCalls() === 3, { timeoutMs: 15_000 });
-    expect(log.slice(2)).toEqual(['add x1', 'add x2']);
+    expect(log.slice(2)).toEqual(['add x1', 'add poke', 'add x2']);
     await waitFor(() => f.server.watches().length === 1, { what: 'one open watch', timeoutMs: 15_000 });
     expect(f.server.watches()[0]?.path).toBe(path);
     const statuses = f.server.requests.entries({ path, watch: true }).map((e) => e.status);
