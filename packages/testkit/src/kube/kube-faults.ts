@@ -111,7 +111,7 @@ export class KubeFaults {
     this.#latencyMs = 0;
   }
 
-  /** Takes one pending failure for this request, if any matches. */
+  /** Takes one pending failure for this request, if any matches (used by the server). @internal */
   take(request: { method: string; path: string; watch: boolean }): PendingFailure | undefined {
     const index = this.#pending.findIndex((p) => requestMatches(p.filter, request));
     if (index < 0) return undefined;

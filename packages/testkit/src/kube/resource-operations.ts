@@ -146,7 +146,8 @@ export class ResourceOperations {
       if (storageKey(type) === CRD_KEY) {
         const problem = validateCrd(next);
         if (problem !== undefined) throw problem;
-        if (!options.keepStatus) next.status = establishedCrdStatus(next, kubeTimestamp(new Date()));
+        if (!options.keepStatus)
+          next.status = old.status ?? establishedCrdStatus(next, kubeTimestamp(new Date()));
       }
     }
     next.metadata.generation = old.metadata.generation ?? 1;
