@@ -94,3 +94,33 @@ export type {
   ResourceValues,
   Values,
 } from './values/types.js';
+export { type AdminServer, type AdminServerOptions, startAdminServer } from './webhook/admin-server.js';
+export {
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type AdmissionReview,
+  parseAdmissionReview,
+  reviewResponse,
+} from './webhook/admission-review.js';
+export {
+  type AdmissionServer,
+  type AdmissionServerOptions,
+  MAX_ADMISSION_BODY_BYTES,
+  startAdmissionServer,
+} from './webhook/admission-server.js';
+export {
+  type CertificateKeyPair,
+  type CertificatePaths,
+  readCertificateFiles,
+  watchCertificateFiles,
+} from './webhook/certificate-files.js';
+export {
+  type AdmissionHandler,
+  createInjectorAdmissionHandler,
+  type InjectorHandlerOptions,
+  type NamespaceLookup,
+  type NamespaceObject,
+  type OwnerLookup,
+} from './webhook/injector-handler.js';
+export { type AdmissionLabels, InjectorMetrics } from './webhook/injector-metrics.js';
+export { createServiceProfileAdmissionHandler } from './webhook/sp-validator-handler.js';

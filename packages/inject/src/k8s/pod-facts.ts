@@ -109,8 +109,11 @@ export interface PodOwner {
 export function podOwner(meta: ObjectMeta | undefined): PodOwner | undefined {
   const refs = meta?.ownerReferences;
   if (!Array.isArray(refs)) return undefined;
-  const ref = refs.find((r) => r?.controller === true) ?? refs[0];
-  if (ref === undefined || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  const valid = refs.filter(
+    (r) => typeof r === 'object' && r !== null && typeof r.kind === 'string' && typeof r.name === 'string',
+  );
+  const ref = valid.find((r) => r.controller === true) ?? valid[0];
+  if (ref === undefined) return undefined;
   const hash = meta?.labels?.['pod-template-hash'];
   if (ref.kind === 'ReplicaSet' && typeof hash === 'string' && ref.name.endsWith(`-${hash}`)) {
     return { kind: 'deployment', name: ref.name.slice(0, -hash.length - 1) };

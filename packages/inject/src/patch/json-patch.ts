@@ -19,9 +19,15 @@ function isContainer(v: unknown): v is Container {
   return typeof v === 'object' && v !== null;
 }
 
+/** Objects and arrays are copied so later operations (and callers) never edit the patch itself. */
+function copy(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+}
+
 /**
  * Applies operations to `target` in place (the caller passes a copy). Supports `add`, `replace`
- * and `remove` with RFC 6901 pointers, `-` for appending to arrays.
+ * and `remove` with RFC 6901 pointers, `-` for appending to arrays. Values are copied in, so the
+ * patch stays as it was.
  *
  * @throws {Error} when a path does not exist, as RFC 6902 requires.
  */
@@ -44,12 +50,12 @@ export function applyJsonPatch(target: unknown, ops: readonly JsonPatchOperation
       const index = last === '-' ? node.length : Number(last);
       if (!Number.isInteger(index) || index < 0 || index > node.length)
         throw new Error(`bad array index in ${op.path}`);
-      if (op.op === 'add') node.splice(index, 0, op.value);
-      else if (op.op === 'replace') node[index] = op.value;
+      if (op.op === 'add') node.splice(index, 0, copy(op.value));
+      else if (op.op === 'replace') node[index] = copy(op.value);
       else node.splice(index, 1);
       continue;
     }
     if (op.op === 'remove') delete node[last];
-    else node[last] = op.value;
+    else node[last] = copy(op.value);
   }
 }

@@ -23,8 +23,14 @@ export interface PodPatchInput {
   readonly proxy?: { readonly ctx: RenderContext; readonly debugSidecar: boolean };
 }
 
+/** True when `v` is not a map with entries, so a fresh `{}` must be put in its place first. */
 function isEmpty(v: unknown): boolean {
-  return typeof v !== 'object' || v === null || Object.keys(v).length === 0;
+  return typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length === 0;
+}
+
+/** True when `v` is not a list with items, so a fresh `[]` must be put in its place first. */
+function isEmptyList(v: unknown): boolean {
+  return !Array.isArray(v) || v.length === 0;
 }
 
 function byteOrder(a: string, b: string): number {
@@ -64,7 +70,7 @@ export function buildPodPatch(input: PodPatchInput): JsonPatchOperation[] {
   const v = ctx.values;
   const spec = `${prefix}/spec`;
   const initCount = Array.isArray(podSpec?.initContainers) ? podSpec.initContainers.length : 0;
-  if (isEmpty(podSpec?.volumes)) ops.push({ op: 'add', path: `${spec}/volumes`, value: [] });
+  if (isEmptyList(podSpec?.volumes)) ops.push({ op: 'add', path: `${spec}/volumes`, value: [] });
   if (initCount === 0) ops.push({ op: 'add', path: `${spec}/initContainers`, value: [] });
   if (!Array.isArray(podSpec?.containers)) ops.push({ op: 'add', path: `${spec}/containers`, value: [] });
   if (v.cniEnabled) {

@@ -126,7 +126,13 @@ export function transformManifests(
       errors.push(`${source}: document ${i + 1}: ${doc.errors[0]!.message.split('\n')[0]}`);
       return;
     }
-    const js: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 1000 });
+    } catch (cause) {
+      errors.push(`${source}: document ${i + 1}: ${(cause as Error).message}`);
+      return;
+    }
     if (js === null || js === undefined) {
       // A trailing `---` opens an empty last document; only empty documents between others are kept.
       if (i < list.length - 1) parts.push(format === 'json' ? '' : '\n---\n');

@@ -1,5 +1,6 @@
 import { Annotation } from '../annotations/names.js';
 import { declaredOpaquePorts } from '../k8s/pod-facts.js';
+import { podTemplateProblem } from '../k8s/pod-template-problem.js';
 import type { KubeObject } from '../k8s/types.js';
 import { locatePodTemplate } from '../k8s/workload.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
@@ -58,6 +59,12 @@ export function opaquePortsPatch(
   const kind = identify(obj).kind;
   const workload = kind === 'service' ? undefined : locatePodTemplate(obj);
   const meta = kind === 'service' ? obj.metadata : workload?.template?.metadata;
+  if (meta !== undefined && !isRecord(meta)) return unchanged(obj, 'skipped', []);
+  if (workload?.template !== undefined && podTemplateProblem(workload) !== undefined)
+    return unchanged(obj, 'skipped', []);
+  const annotations: unknown = meta?.annotations;
+  if (annotations !== undefined && annotations !== null && !isRecord(annotations))
+    return unchanged(obj, 'skipped', []);
   if (meta?.annotations?.[Annotation.opaquePorts] !== undefined) return unchanged(obj, 'skipped', []);
   const fromNamespace = namespaceAnnotations[Annotation.opaquePorts];
   let ports: string | undefined = fromNamespace;

@@ -160,8 +160,7 @@ export function injectWorkload(
     proxy: { ctx, debugSidecar: flags.debugSidecar },
   });
   const object = structuredClone(obj);
-  // Mutators edit the object in place; the patch must keep its own copies of the values.
-  applyJsonPatch(object, settings.mutators.length > 0 ? structuredClone(patch) : patch);
+  applyJsonPatch(object, patch);
   if (settings.mutators.length > 0) {
     try {
       patch.push(...runMutators(settings, object, workload, values, namespace));

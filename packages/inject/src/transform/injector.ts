@@ -2,6 +2,7 @@ import type { InjectOrigin } from '../decide/decide.js';
 import { reason, SkipReason } from '../decide/skip-reasons.js';
 import { ValuesError } from '../errors.js';
 import type { PodOwner } from '../k8s/pod-facts.js';
+import { podTemplateProblem } from '../k8s/pod-template-problem.js';
 import type { KubeObject } from '../k8s/types.js';
 import { locatePodTemplate } from '../k8s/workload.js';
 import { defaultValues } from '../values/defaults.js';
@@ -100,6 +101,8 @@ export class Injector {
       return unchanged(obj, 'skipped', [reason(SkipReason.unsupportedResource, obj.kind)]);
     if (workload.template === undefined)
       return failed(obj, SkipReason.noPodTemplate, `expected ${workload.prefix || ''}/spec`);
+    const problem = podTemplateProblem(workload);
+    if (problem !== undefined) return failed(obj, SkipReason.invalidObject, problem);
     if (options.annotate !== true && this.#settings.values.identityTrustAnchorsPEM.trim() === '') {
       throw new ValuesError(
         'identityTrustAnchorsPEM',
