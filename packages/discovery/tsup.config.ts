@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // Two entries so that the proxy, which imports the client, never loads @kubernetes/client-node.
+  entry: { index: 'src/index.ts', 'server/index': 'src/server/index.ts' },
   format: ['esm'],
   target: 'node22',
   dts: true,

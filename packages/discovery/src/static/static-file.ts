@@ -1,6 +1,14 @@
-import { ConfigError, isDnsName, tryParseIp } from '@skein/core';
+import { ConfigError, isDnsName, type ServiceProfile, tryParseIp } from '@skein/core';
 import { parse as parseYaml } from 'yaml';
 import { type DiscoveredEndpoint, endpointAddress } from '../endpoint.js';
+import { parseStaticProfiles } from './static-profiles.js';
+import {
+  parseStaticServices,
+  type StaticMesh,
+  type StaticService,
+  staticServiceEndpoint,
+} from './static-services.js';
+import { asDnsName, asLabels, asName, asObject } from './yaml-fields.js';
 
 /** One authority of a static discovery file. */
 export interface StaticAuthority {
@@ -12,11 +20,30 @@ export interface StaticAuthority {
   readonly endpoints: readonly DiscoveredEndpoint[];
 }
 
-/** A parsed static discovery file: authority → endpoints. */
+/** A parsed static discovery file: authority → endpoints, plus the services and profiles it declares. */
 export interface StaticDiscovery {
-  /** Authorities by normalized `host:port`. */
+  /**
+   * Authorities by normalized `host:port`: those of the `authorities` section and those the
+   * `services` section expands to (`<svc>.<ns>.svc.<domain>:<port>` and
+   * `<hostname>.<svc>.<ns>.svc.<domain>:<port>`).
+   */
   readonly authorities: ReadonlyMap<string, StaticAuthority>;
+  /** Services of the `services` section by `namespace/name` (absent in files without one). */
+  readonly services?: ReadonlyMap<string, StaticService>;
+  /** ServiceProfiles of the `profiles` section (absent in files without one). */
+  readonly profiles?: readonly ServiceProfile[];
+  /** The mesh facts services were expanded with. */
+  readonly mesh?: StaticMesh;
 }
+
+const ROOT_FIELDS = [
+  'authorities',
+  'services',
+  'profiles',
+  'clusterDomain',
+  'identityTrustDomain',
+  'controlPlaneNamespace',
+];
 
 /**
  * Normalizes an authority to `host:port`: lowercases the host, strips one trailing dot, adds the
@@ -70,6 +97,21 @@ export function normalizeAuthority(authority: string, defaultPort = 80): string 
  *         identity: web.emojivoto.serviceaccount.identity.linkerd.cluster.local
  *         protocolHint: h2                   # optional: h2 | opaque
  *         opaqueTransportPort: 4143          # optional
+ * clusterDomain: cluster.local               # optional; with the two below, how services expand
+ * identityTrustDomain: cluster.local         # optional
+ * controlPlaneNamespace: linkerd             # optional
+ * services:                                  # described like Kubernetes services; each port
+ *   - name: web                              # becomes an authority in `authorities`
+ *     namespace: emojivoto
+ *     ports: [80, { port: 8080, targetPort: 8081 }]
+ *     opaquePorts: "3306"                    # optional; default: Linkerd's default opaque ports
+ *     endpoints:
+ *       - { ip: 127.0.1.2, pod: web-0, serviceAccount: web, meshed: true, hostname: web-0 }
+ * profiles:                                  # ServiceProfile objects, for GetProfile
+ *   - apiVersion: linkerd.io/v1alpha2
+ *     kind: ServiceProfile
+ *     metadata: { name: web.emojivoto.svc.cluster.local, namespace: emojivoto }
+ *     spec: { routes: [{ name: home, condition: { method: GET, pathRegex: / } }] }
  * ```
  *
  * @param source - where the text came from, named in error messages (e.g. the file path).
@@ -84,6 +126,10 @@ export function parseStaticDiscovery(text: string, source = 'discovery file'): S
   }
   if (doc === null || doc === undefined) return { authorities: new Map() };
   const root = asObject(doc, source);
+  for (const k of Object.keys(root)) {
+    if (!ROOT_FIELDS.includes(k))
+      throw new ConfigError(`${source}: ${k}`, k, `one of the fields ${ROOT_FIELDS.join(', ')}`);
+  }
   const out = new Map<string, StaticAuthority>();
   const authorities =
     root.authorities === undefined ? {} : asObject(root.authorities, `${source}: authorities`);
@@ -99,7 +145,49 @@ export function parseStaticDiscovery(text: string, source = 'discovery file'): S
     const endpoints = list.map((e, i) => parseEndpoint(e, `${where}.endpoints[${i}]`, setLabels));
     out.set(authority, { authority, labels: setLabels, endpoints });
   }
-  return { authorities: out };
+  if (root.services === undefined && root.profiles === undefined) return { authorities: out };
+  const mesh: StaticMesh = {
+    clusterDomain:
+      root.clusterDomain === undefined
+        ? 'cluster.local'
+        : asDnsName(root.clusterDomain, `${source}: clusterDomain`),
+    identityTrustDomain:
+      root.identityTrustDomain === undefined
+        ? 'cluster.local'
+        : asDnsName(root.identityTrustDomain, `${source}: identityTrustDomain`),
+    controlPlaneNamespace:
+      root.controlPlaneNamespace === undefined
+        ? 'linkerd'
+        : asName(root.controlPlaneNamespace, `${source}: controlPlaneNamespace`),
+  };
+  const services = new Map<string, StaticService>();
+  for (const svc of parseStaticServices(root.services, mesh, `${source}: services`)) {
+    services.set(`${svc.namespace}/${svc.name}`, svc);
+    const labels = { namespace: svc.namespace, service: svc.name };
+    for (const port of svc.ports) {
+      const ready = svc.endpoints.filter((e) => e.ready);
+      const add = (host: string, eps: typeof ready) => {
+        const authority = `${host}:${port.port}`;
+        if (out.has(authority)) {
+          throw new ConfigError(
+            `${source}: services (${svc.namespace}/${svc.name})`,
+            authority,
+            'an authority not also listed in authorities',
+          );
+        }
+        const endpoints = eps.map((e) => staticServiceEndpoint(svc, port, e, mesh));
+        out.set(authority, { authority, labels, endpoints });
+      };
+      add(svc.fqdn, ready);
+      for (const e of ready) if (e.hostname !== undefined) add(`${e.hostname}.${svc.fqdn}`, [e]);
+    }
+  }
+  return {
+    authorities: out,
+    services,
+    profiles: parseStaticProfiles(root.profiles, `${source}: profiles`),
+    mesh,
+  };
 }
 
 function parseEndpoint(value: unknown, where: string, setLabels: Record<string, string>): DiscoveredEndpoint {
@@ -157,25 +245,4 @@ function parseEndpoint(value: unknown, where: string, setLabels: Record<string, 
     endpoint.authorityOverride = e.authorityOverride;
   }
   return endpoint;
-}
-
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(where, JSON.stringify(value) ?? String(value), 'a mapping');
-  }
-  return value as Record<string, unknown>;
-}
-
-function asLabels(value: unknown, where: string): Record<string, string> {
-  const o = asObject(value, where);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k))
-      throw new ConfigError(`${where}.${k}`, k, 'a label name [a-zA-Z_][a-zA-Z0-9_]*');
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new ConfigError(`${where}.${k}`, JSON.stringify(v), 'a string');
-    }
-    out[k] = String(v);
-  }
-  return out;
 }
