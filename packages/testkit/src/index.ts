@@ -45,3 +45,4 @@ export {
   selfSignedCertificate,
 } from './tls/self-signed-cert.js';
 export { type WaitForOptions, waitFor } from './wait-for.js';
+export * from './netns/index.js';
