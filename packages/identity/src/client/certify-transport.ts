@@ -26,6 +26,8 @@ export interface GrpcCertifyOptions {
   serverName?: string;
   /** Anchors the server's certificate must chain to (required with `serverName`). */
   trustAnchors?: TrustAnchors;
+  /** Use TLS. Default: true unless the address is loopback (linkerd2-proxy's rule). */
+  tls?: boolean;
   /** Deadline of each call (ms). Default: 10 s. */
   timeoutMs?: number;
 }
@@ -55,11 +57,11 @@ export function grpcCertify(options: GrpcCertifyOptions): GrpcCertify {
   const Client = makeGenericClientConstructor(identityService, 'Identity');
   let channelCredentials: ChannelCredentials = credentials.createInsecure();
   const clientOptions: ClientOptions = {};
-  if (!isLoopbackAddress(options.address)) {
+  if (options.tls ?? !isLoopbackAddress(options.address)) {
     if (options.serverName === undefined || options.trustAnchors === undefined) {
       throw new IdentityError(
         IdentityErrorCode.Certify,
-        `identity service ${options.address}: serverName and trustAnchors are required for a non-loopback address`,
+        `identity service ${options.address}: serverName and trustAnchors are required for TLS (a non-loopback address)`,
       );
     }
     const expected = options.serverName;

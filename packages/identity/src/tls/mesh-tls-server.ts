@@ -110,7 +110,7 @@ export class MeshTlsServer {
   verifyPeer(socket: TLSSocket): string | undefined {
     const current = this.#source.current;
     if (current === undefined) throw notCertified();
-    return verifyClientCertificate(socket, current.trustAnchors).identity;
+    return verifyClientCertificate(socket, current.trustAnchors, current.intermediates).identity;
   }
 
   /**

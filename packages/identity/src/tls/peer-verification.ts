@@ -1,4 +1,5 @@
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { IdentityError, IdentityErrorCode } from '../errors.js';
 import { verifyChain } from '../trust/chain-verifier.js';
 import type { TrustAnchors } from '../trust/trust-anchors.js';
 import { type CertificateInfo, firstSanIdentity, readCertificate } from '../x509/certificate-info.js';
@@ -12,21 +13,33 @@ export interface PeerVerification {
 }
 
 /**
- * Verifies the certificate a TLS client presented against `anchors` (Node does not for a
- * `TLSSocket` made outside a `tls.Server`) and returns its identity; no certificate is an
- * unauthenticated peer, not an error.
+ * Verifies the certificate a TLS client presented and returns its identity; no certificate is an
+ * unauthenticated peer, not an error. A `tls.Server` has OpenSSL verify the chain against the
+ * context's anchors (`authorized` / `authorizationError`); a `TLSSocket` made outside a server is
+ * not verified by Node, so the chain is checked here against `anchors`, with the certificates the
+ * client sent and `knownIntermediates` as candidate intermediates.
  * @throws `IdentityError` when a certificate was sent but does not chain to the anchors or is not valid now.
  */
 export function verifyClientCertificate(
   socket: TLSSocket,
   anchors: TrustAnchors,
-  now = Date.now(),
+  knownIntermediates: readonly CertificateInfo[] = [],
+  now: number = Date.now(),
 ): PeerVerification {
   const peer = socket.getPeerCertificate(true);
   if (peer === null || peer.raw === undefined) return { identity: undefined, certificate: undefined };
   const leaf = readCertificate(new Uint8Array(peer.raw), 'client certificate');
-  // Node links the certificates the client sent through `issuerCertificate`; any of them may be an intermediate.
-  const candidates: CertificateInfo[] = [];
+  if (socket.authorized) return { identity: firstSanIdentity(leaf), certificate: leaf };
+  const nodeError: unknown = socket.authorizationError;
+  if (nodeError !== undefined && nodeError !== null) {
+    const code = nodeError instanceof Error ? nodeError.message : String(nodeError);
+    throw new IdentityError(
+      IdentityErrorCode.Chain,
+      `client certificate "${firstSanIdentity(leaf) ?? leaf.subjectCommonName ?? ''}" was refused: ${code}`,
+    );
+  }
+  // Node links the certificates the client sent through `issuerCertificate`; any may be an intermediate.
+  const candidates: CertificateInfo[] = [...knownIntermediates];
   const seen = new Set<DetailedPeerCertificate>([peer]);
   for (
     let c = peer.issuerCertificate;

@@ -45,10 +45,18 @@ describe('CertificateAuthority', () => {
     expect(first.validUntil.getTime()).toBe(leaf.notAfter.getTime());
     expect(first.intermediates).toEqual([ca.issuer.certificate.der]);
 
-    const text = await openssl(['x509', '-in', tmp.write('leaf.pem', encodePem('CERTIFICATE', first.leaf)), '-noout', '-text']);
+    const text = await openssl([
+      'x509',
+      '-in',
+      tmp.write('leaf.pem', encodePem('CERTIFICATE', first.leaf)),
+      '-noout',
+      '-text',
+    ]);
     expect(text.code).toBe(0);
     expect(text.output).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Key Encipherment/);
-    expect(text.output).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Server Authentication, TLS Web Client Authentication/);
+    expect(text.output).toMatch(
+      /X509v3 Extended Key Usage:\s+TLS Web Server Authentication, TLS Web Client Authentication/,
+    );
     expect(text.output).toContain('X509v3 Authority Key Identifier');
     expect(text.output).toContain('ASN1 OID: prime256v1');
   });
@@ -70,12 +78,34 @@ describe('CertificateAuthority', () => {
     const pki = testPki();
     const issued = pki.ca.issue(parseCsr(generateKeyMaterial(id).csr));
     const anchors = tmp.write('anchors.pem', pki.anchor.certificatePem);
-    const chain = tmp.write('chain.pem', issued.intermediates.map((d) => encodePem('CERTIFICATE', d)).join(''));
+    const chain = tmp.write(
+      'chain.pem',
+      issued.intermediates.map((d) => encodePem('CERTIFICATE', d)).join(''),
+    );
     const leaf = tmp.write('leaf2.pem', encodePem('CERTIFICATE', issued.leaf));
-    const ok = await openssl(['verify', '-x509_strict', '-purpose', 'sslclient', '-CAfile', anchors, '-untrusted', chain, leaf]);
+    const ok = await openssl([
+      'verify',
+      '-x509_strict',
+      '-purpose',
+      'sslclient',
+      '-CAfile',
+      anchors,
+      '-untrusted',
+      chain,
+      leaf,
+    ]);
     expect(ok.output).toContain(': OK');
     expect(ok.code).toBe(0);
-    const server = await openssl(['verify', '-purpose', 'sslserver', '-CAfile', anchors, '-untrusted', chain, leaf]);
+    const server = await openssl([
+      'verify',
+      '-purpose',
+      'sslserver',
+      '-CAfile',
+      anchors,
+      '-untrusted',
+      chain,
+      leaf,
+    ]);
     expect(server.code).toBe(0);
     // and against another anchor it fails
     const other = tmp.write('other.pem', generateTrustAnchor().certificatePem);
@@ -86,7 +116,9 @@ describe('CertificateAuthority', () => {
 
   it('rejects bad options with the value seen', () => {
     const pki = testPki();
-    expect(() => new CertificateAuthority({ issuer: pki.ca.issuer, lifetimeMs: 0 })).toThrow(/lifetimeMs: expected a positive number, got 0/);
+    expect(() => new CertificateAuthority({ issuer: pki.ca.issuer, lifetimeMs: 0 })).toThrow(
+      /lifetimeMs: expected a positive number, got 0/,
+    );
     expect(() => new CertificateAuthority({ issuer: pki.ca.issuer, clockSkewMs: -1 })).toThrow(/clockSkewMs/);
   });
 });
@@ -101,35 +133,80 @@ describe('checkCsr (Linkerd’s CSR rules)', () => {
   it('rejects a SAN for another identity', () => {
     const csr = parseCsr(createCsr(key(), saIdentity('evil', 'emojivoto')));
     expect(() => checkCsr(csr, id)).toThrow(IdentityError);
-    expect(() => checkCsr(csr, id)).toThrow(/expected exactly one DNS SAN ".*web\.emojivoto.*", got \[".*evil\.emojivoto/);
+    expect(() => checkCsr(csr, id)).toThrow(
+      /expected exactly one DNS SAN ".*web\.emojivoto.*", got \[".*evil\.emojivoto/,
+    );
   });
 
   it('rejects extra SANs, a wrong CN and non-ECDSA keys (CSRs made by openssl)', async () => {
     const make = async (name: string, args: string[]) => {
       const out = `${tmp.dir}/${name}.der`;
-      const r = await openssl(['req', '-new', '-nodes', '-keyout', `${tmp.dir}/${name}.key`, '-out', out, '-outform', 'DER', ...args]);
+      const r = await openssl([
+        'req',
+        '-new',
+        '-nodes',
+        '-keyout',
+        `${tmp.dir}/${name}.key`,
+        '-out',
+        out,
+        '-outform',
+        'DER',
+        ...args,
+      ]);
       expect(r.code).toBe(0);
       const { readFileSync } = await import('node:fs');
       return parseCsr(new Uint8Array(readFileSync(out)));
     };
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
-    const extraDns = await make('extra', [...ec, '-subj', `/CN=${id}`, '-addext', `subjectAltName=DNS:${id},DNS:other.example`]);
+    const extraDns = await make('extra', [
+      ...ec,
+      '-subj',
+      `/CN=${id}`,
+      '-addext',
+      `subjectAltName=DNS:${id},DNS:other.example`,
+    ]);
     expect(() => checkCsr(extraDns, id)).toThrow(/exactly one DNS SAN/);
-    const withIp = await make('ip', [...ec, '-subj', `/CN=${id}`, '-addext', `subjectAltName=DNS:${id},IP:10.1.2.3`]);
+    const withIp = await make('ip', [
+      ...ec,
+      '-subj',
+      `/CN=${id}`,
+      '-addext',
+      `subjectAltName=DNS:${id},IP:10.1.2.3`,
+    ]);
     expect(() => checkCsr(withIp, id)).toThrow(/only a DNS SAN is allowed, got \[DNS:.*, IP:10\.1\.2\.3\]/);
-    const withEmail = await make('mail', [...ec, '-subj', `/CN=${id}`, '-addext', `subjectAltName=DNS:${id},email:a@b.c`]);
+    const withEmail = await make('mail', [
+      ...ec,
+      '-subj',
+      `/CN=${id}`,
+      '-addext',
+      `subjectAltName=DNS:${id},email:a@b.c`,
+    ]);
     expect(() => checkCsr(withEmail, id)).toThrow(/only a DNS SAN is allowed/);
-    const wrongCn = await make('cn', [...ec, '-subj', '/CN=someone-else', '-addext', `subjectAltName=DNS:${id}`]);
+    const wrongCn = await make('cn', [
+      ...ec,
+      '-subj',
+      '/CN=someone-else',
+      '-addext',
+      `subjectAltName=DNS:${id}`,
+    ]);
     expect(() => checkCsr(wrongCn, id)).toThrow(/common name must be empty or ".*", got "someone-else"/);
     const emptyCn = await make('nocn', [...ec, '-subj', '/O=skein', '-addext', `subjectAltName=DNS:${id}`]);
     expect(() => checkCsr(emptyCn, id)).not.toThrow();
-    const rsa = await make('rsa', ['-newkey', 'rsa:2048', '-subj', `/CN=${id}`, '-addext', `subjectAltName=DNS:${id}`]);
+    const rsa = await make('rsa', [
+      '-newkey',
+      'rsa:2048',
+      '-subj',
+      `/CN=${id}`,
+      '-addext',
+      `subjectAltName=DNS:${id}`,
+    ]);
     expect(() => checkCsr(rsa, id)).toThrow(/expected an ECDSA public key, got rsa/);
   });
 
   it('rejects a CSR whose signature does not verify', () => {
     const der = createCsr(key(), id);
-    der[der.length - 5] ^= 0xff;
+    const at = der.length - 5;
+    der[at] = (der[at] ?? 0) ^ 0xff;
     const csr = parseCsr(der);
     expect(() => checkCsr(csr, id)).toThrow(/signature does not verify/);
   });

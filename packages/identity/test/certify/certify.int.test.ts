@@ -17,7 +17,9 @@ import { saIdentity, testPki } from '../support/pki.js';
 const pki = testPki();
 const web = saIdentity('web', 'emojivoto');
 const token = (t: string) => new Uint8Array(Buffer.from(t));
-const validator = StaticTokenValidator.parse('web-token emojivoto/web\n# comment\n\nvote-token emojivoto/voting\n');
+const validator = StaticTokenValidator.parse(
+  'web-token emojivoto/web\n# comment\n\nvote-token emojivoto/voting\n',
+);
 const registry = new Registry();
 const events: CertifyEvent[] = [];
 let server: CertifyServer;
@@ -39,10 +41,18 @@ describe('Certify over gRPC', () => {
   it('issues a leaf whose chain verifies and whose SAN is the identity', async () => {
     const keys = generateKeyMaterial(web);
     const before = Math.floor(Date.now() / 1000);
-    const out = await callCertify(server.port, { identity: web, token: token('web-token\n'), certificateSigningRequest: keys.csr });
+    const out = await callCertify(server.port, {
+      identity: web,
+      token: token('web-token\n'),
+      certificateSigningRequest: keys.csr,
+    });
     if (!out.ok) throw new Error(`certify failed: ${out.details}`);
     const leaf = readCertificate(out.leaf);
-    verifyChain(leaf, out.intermediates.map((d) => readCertificate(d)), pki.anchors);
+    verifyChain(
+      leaf,
+      out.intermediates.map((d) => readCertificate(d)),
+      pki.anchors,
+    );
     verifyIdentity(leaf, web);
     expect(out.validUntilSeconds).toBe(leaf.notAfter.getTime() / 1000);
     expect(out.validUntilSeconds - before).toBeGreaterThanOrEqual(24 * 3600);
@@ -55,43 +65,95 @@ describe('Certify over gRPC', () => {
 
   it('answers InvalidArgument for missing fields and unparsable CSRs', async () => {
     const csr = generateKeyMaterial(web).csr;
-    const none = await callCertify(server.port, { identity: '', token: new Uint8Array(), certificateSigningRequest: csr });
-    expect(none).toEqual({ ok: false, code: status.INVALID_ARGUMENT, details: 'missing required fields: identity, token' });
-    const noCsr = await callCertify(server.port, { identity: web, token: token('web-token'), certificateSigningRequest: new Uint8Array() });
-    expect(noCsr).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'missing required fields: certificate_signing_request' });
-    const junk = await callCertify(server.port, { identity: web, token: token('web-token'), certificateSigningRequest: token('PEM? no') });
-    expect(junk).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/not a DER PKCS#10 request/) });
+    const none = await callCertify(server.port, {
+      identity: '',
+      token: new Uint8Array(),
+      certificateSigningRequest: csr,
+    });
+    expect(none).toEqual({
+      ok: false,
+      code: status.INVALID_ARGUMENT,
+      details: 'missing required fields: identity, token',
+    });
+    const noCsr = await callCertify(server.port, {
+      identity: web,
+      token: token('web-token'),
+      certificateSigningRequest: new Uint8Array(),
+    });
+    expect(noCsr).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: 'missing required fields: certificate_signing_request',
+    });
+    const junk = await callCertify(server.port, {
+      identity: web,
+      token: token('web-token'),
+      certificateSigningRequest: token('PEM? no'),
+    });
+    expect(junk).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringMatching(/not a DER PKCS#10 request/),
+    });
   });
 
   it('answers FailedPrecondition for a CSR with the wrong SAN, before looking at the token', async () => {
     const csr = generateKeyMaterial(saIdentity('voting', 'emojivoto')).csr;
-    const out = await callCertify(server.port, { identity: web, token: token('unknown'), certificateSigningRequest: csr });
-    expect(out).toMatchObject({ code: status.FAILED_PRECONDITION, details: expect.stringMatching(/expected exactly one DNS SAN/) });
+    const out = await callCertify(server.port, {
+      identity: web,
+      token: token('unknown'),
+      certificateSigningRequest: csr,
+    });
+    expect(out).toMatchObject({
+      code: status.FAILED_PRECONDITION,
+      details: expect.stringMatching(/expected exactly one DNS SAN/),
+    });
   });
 
   it('answers FailedPrecondition for an unknown token and for another service account’s token', async () => {
     const csr = generateKeyMaterial(web).csr;
-    const unknown = await callCertify(server.port, { identity: web, token: token('nope'), certificateSigningRequest: csr });
-    expect(unknown).toMatchObject({ code: status.FAILED_PRECONDITION, details: 'token: not a known local-mesh token' });
-    const other = await callCertify(server.port, { identity: web, token: token('vote-token'), certificateSigningRequest: csr });
+    const unknown = await callCertify(server.port, {
+      identity: web,
+      token: token('nope'),
+      certificateSigningRequest: csr,
+    });
+    expect(unknown).toMatchObject({
+      code: status.FAILED_PRECONDITION,
+      details: 'token: not a known local-mesh token',
+    });
+    const other = await callCertify(server.port, {
+      identity: web,
+      token: token('vote-token'),
+      certificateSigningRequest: csr,
+    });
     expect(other).toMatchObject({
       code: status.FAILED_PRECONDITION,
       details: `requested identity "${web}" does not match the token's identity "${saIdentity('voting', 'emojivoto')}"`,
     });
-    expect(await registry.metrics()).toMatch(/skein_identity_certify_failures_total\{code="FAILED_PRECONDITION"\} [3-9]/);
+    expect(await registry.metrics()).toMatch(
+      /skein_identity_certify_failures_total\{code="FAILED_PRECONDITION"\} [3-9]/,
+    );
   });
 
   it('maps validator outcomes: invalid → InvalidArgument, unavailable → Unavailable', async () => {
     const outcomes: Record<string, TokenValidator> = {
-      invalid: { validate: async () => Promise.reject(new TokenRejectedError('invalid', 'review error: bad')) },
-      unavailable: { validate: async () => Promise.reject(new TokenRejectedError('unavailable', 'api down')) },
+      invalid: {
+        validate: async () => Promise.reject(new TokenRejectedError('invalid', 'review error: bad')),
+      },
+      unavailable: {
+        validate: async () => Promise.reject(new TokenRejectedError('unavailable', 'api down')),
+      },
     };
     for (const [reason, v] of Object.entries(outcomes)) {
       const svc = new CertifyService({ trustAnchors: pki.anchors, validator: v, issuer: pki.ca.issuer });
       const srv = await startCertifyServer(svc, '127.0.0.1:0');
-      const out = await callCertify(srv.port, { identity: web, token: token('t'), certificateSigningRequest: generateKeyMaterial(web).csr });
+      const out = await callCertify(srv.port, {
+        identity: web,
+        token: token('t'),
+        certificateSigningRequest: generateKeyMaterial(web).csr,
+      });
       await srv.close();
-      expect(out).toMatchObject({ code: reason === 'invalid' ? status.INVALID_ARGUMENT : status.UNAVAILABLE });
+      expect(out).toMatchObject({
+        code: reason === 'invalid' ? status.INVALID_ARGUMENT : status.UNAVAILABLE,
+      });
     }
   });
 
@@ -99,10 +161,19 @@ describe('Certify over gRPC', () => {
     const svc = new CertifyService({ trustAnchors: pki.anchors, validator });
     const srv = await startCertifyServer(svc, '127.0.0.1:0');
     try {
-      const req = { identity: web, token: token('web-token'), certificateSigningRequest: generateKeyMaterial(web).csr };
-      expect(await callCertify(srv.port, req)).toMatchObject({ code: status.UNAVAILABLE, details: 'no issuer is loaded yet' });
+      const req = {
+        identity: web,
+        token: token('web-token'),
+        certificateSigningRequest: generateKeyMaterial(web).csr,
+      };
+      expect(await callCertify(srv.port, req)).toMatchObject({
+        code: status.UNAVAILABLE,
+        details: 'no issuer is loaded yet',
+      });
       const stranger = generateIssuer(generateTrustAnchor({ commonName: 'stranger' }));
-      expect(svc.setIssuer(issuerFromPem({ certificatePem: stranger.certificatePem, keyPem: stranger.keyPem }))).toBe(false);
+      expect(
+        svc.setIssuer(issuerFromPem({ certificatePem: stranger.certificatePem, keyPem: stranger.keyPem })),
+      ).toBe(false);
       expect(await callCertify(srv.port, req)).toMatchObject({ code: status.UNAVAILABLE });
       expect(svc.setIssuer(pki.ca.issuer)).toBe(true);
       expect(await callCertify(srv.port, req)).toMatchObject({ ok: true });
@@ -113,12 +184,24 @@ describe('Certify over gRPC', () => {
 
   it('answers Unavailable once the issuer has expired', async () => {
     let offset = 0;
-    const svc = new CertifyService({ trustAnchors: pki.anchors, validator, issuer: pki.ca.issuer, now: () => Date.now() + offset });
+    const svc = new CertifyService({
+      trustAnchors: pki.anchors,
+      validator,
+      issuer: pki.ca.issuer,
+      now: () => Date.now() + offset,
+    });
     expect(svc.authority).toBeDefined();
     offset = 400 * 24 * 3600_000;
     await expect(
-      svc.certify({ identity: web, token: token('web-token'), certificateSigningRequest: generateKeyMaterial(web).csr }),
-    ).rejects.toMatchObject({ grpcCode: status.UNAVAILABLE, message: expect.stringMatching(/is not valid now/) });
+      svc.certify({
+        identity: web,
+        token: token('web-token'),
+        certificateSigningRequest: generateKeyMaterial(web).csr,
+      }),
+    ).rejects.toMatchObject({
+      grpcCode: status.UNAVAILABLE,
+      message: expect.stringMatching(/is not valid now/),
+    });
   });
 });
 

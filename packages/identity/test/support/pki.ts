@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CertificateAuthority, type CertificateAuthorityOptions } from '../../src/ca/certificate-authority.js';
+import {
+  CertificateAuthority,
+  type CertificateAuthorityOptions,
+} from '../../src/ca/certificate-authority.js';
 import { issuerFromPem } from '../../src/ca/issuer-credentials.js';
 import { generateKeyMaterial } from '../../src/client/key-material.js';
 import { type WorkloadCredentials, workloadCredentials } from '../../src/client/workload-credentials.js';
@@ -24,7 +27,10 @@ export interface TestPki {
 }
 
 /** Builds a fresh PKI; `caOptions` tune the CA (clock, lifetime). */
-export function testPki(caOptions: Partial<CertificateAuthorityOptions> = {}, anchorName = 'root.linkerd.cluster.local'): TestPki {
+export function testPki(
+  caOptions: Partial<CertificateAuthorityOptions> = {},
+  anchorName = 'root.linkerd.cluster.local',
+): TestPki {
   const anchor = generateTrustAnchor({ commonName: anchorName });
   const issuer = generateIssuer(anchor);
   const ca = new CertificateAuthority({
@@ -59,7 +65,11 @@ export class TestCredentials implements CredentialsSource {
 }
 
 /** A temporary directory removed by `cleanup`. */
-export function tempDir(): { dir: string; write(name: string, data: string | Uint8Array): string; cleanup(): void } {
+export function tempDir(): {
+  dir: string;
+  write(name: string, data: string | Uint8Array): string;
+  cleanup(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'skein-identity-'));
   return {
     dir,

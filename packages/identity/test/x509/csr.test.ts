@@ -34,8 +34,21 @@ describe('createCsr / parseCsr', () => {
     const keyPath = `${tmp.dir}/rsa.key`;
     const csrPath = `${tmp.dir}/rsa.csr`;
     const made = await openssl([
-      'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', csrPath, '-outform', 'DER',
-      '-subj', `/CN=${id}`, '-addext', `subjectAltName=DNS:${id},IP:10.0.0.1,URI:spiffe://x/y`,
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      csrPath,
+      '-outform',
+      'DER',
+      '-subj',
+      `/CN=${id}`,
+      '-addext',
+      `subjectAltName=DNS:${id},IP:10.0.0.1,URI:spiffe://x/y`,
     ]);
     expect(made.code).toBe(0);
     const { readFileSync } = await import('node:fs');
@@ -65,6 +78,8 @@ describe('createCsr / parseCsr', () => {
 
   it('refuses a non-ECDSA key for a CSR', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    expect(() => createCsr(privateKey, id)).toThrow(/expected an ECDSA private key, got a private ed25519 key/);
+    expect(() => createCsr(privateKey, id)).toThrow(
+      /expected an ECDSA private key, got a private ed25519 key/,
+    );
   });
 });

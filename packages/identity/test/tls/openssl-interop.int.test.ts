@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TRANSPORT_ALPN } from '../../src/tls/tls-settings.js';
+import { startEchoServer } from '../support/mesh-servers.js';
+import { issueCredentials, saIdentity, TestCredentials, tempDir, testPki } from '../support/pki.js';
+
+const pki = testPki();
+const web = saIdentity('web', 'emojivoto');
+const vote = saIdentity('voting', 'emojivoto');
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+/** Runs `openssl s_client`, sends one line, and collects everything it prints until the server closes. */
+function sClient(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('openssl', ['s_client', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill(), 8000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+    // Send once the handshake is done, then let the server's answer arrive before closing stdin.
+    const poll = setInterval(() => {
+      if (output.includes('Verify return code')) {
+        clearInterval(poll);
+        child.stdin.write('ping\n');
+        setTimeout(() => child.stdin.end(), 300);
+      }
+    }, 20);
+    child.on('close', () => clearInterval(poll));
+  });
+}
+
+describe('OpenSSL interoperability', () => {
+  it('openssl s_client with an issued client certificate completes mTLS with a Skein server', async () => {
+    const server = await startEchoServer(new TestCredentials(issueCredentials(pki, web)));
+    try {
+      const client = issueCredentials(pki, vote);
+      const anchors = tmp.write('anchors.pem', pki.anchors.pem);
+      const cert = tmp.write('client.pem', client.certificatePem);
+      const key = tmp.write('client.key', client.keyPem);
+      const accepted = server.next();
+      const out = await sClient([
+        '-connect',
+        `127.0.0.1:${server.port}`,
+        '-servername',
+        web,
+        '-verify_hostname',
+        web,
+        '-verify_return_error',
+        '-CAfile',
+        anchors,
+        '-cert',
+        cert,
+        '-cert_chain',
+        cert,
+        '-key',
+        key,
+        '-alpn',
+        TRANSPORT_ALPN,
+        '-ign_eof',
+      ]);
+      expect(out.output).toContain('Verify return code: 0 (ok)');
+      expect(out.output).toMatch(/New, TLSv1\.3, Cipher is TLS_/);
+      expect(out.output).toContain(`ALPN protocol: ${TRANSPORT_ALPN}`);
+      expect(out.output).toContain(`id=${vote}`);
+      const conn = await accepted;
+      expect(conn).not.toBeInstanceOf(Error);
+      expect(!(conn instanceof Error) && conn.peerIdentity).toBe(vote);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('openssl s_client is refused for TLS 1.2, and fails to verify a Skein server against other anchors', async () => {
+    const server = await startEchoServer(new TestCredentials(issueCredentials(pki, web)));
+    try {
+      const old = await sClient(['-connect', `127.0.0.1:${server.port}`, '-servername', web, '-tls1_2']);
+      expect(old.code).not.toBe(0);
+      expect(old.output).toMatch(/alert protocol version|no protocols available|wrong version/i);
+      const other = tmp.write('other.pem', testPki({}, 'other-root').anchors.pem);
+      const bad = await sClient([
+        '-connect',
+        `127.0.0.1:${server.port}`,
+        '-servername',
+        web,
+        '-CAfile',
+        other,
+        '-verify_return_error',
+      ]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.output).toMatch(/unable to get local issuer certificate|verify error/);
+    } finally {
+      await server.close();
+    }
+  });
+});
