@@ -62,6 +62,13 @@ export {
   type WorkloadIdentityOptions,
 } from './client/workload-identity.js';
 export { IdentityError, IdentityErrorCode, type IdentityErrorCodeValue } from './errors.js';
+export {
+  ISSUER_FILE_PAIRS,
+  type IssuerLoad,
+  loadIssuerDirectory,
+  type WatchIssuerOptions,
+  watchIssuerDirectory,
+} from './issuer/issuer-directory.js';
 export { type DialOptions, MeshTlsDialer, type MeshTlsDialerOptions } from './tls/mesh-tls-dialer.js';
 export {
   type AcceptedConnection,
