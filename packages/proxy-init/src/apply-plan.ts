@@ -39,7 +39,7 @@ export interface ProxyInitResult {
  * @throws {AggregateConfigError} for invalid options, before anything runs.
  * @throws {ProxyInitError} when a command fails.
  */
-export function installIptables(
+export async function installIptables(
   options: ProxyInitOptions | ProxyInitConfig,
   run: RunPlanOptions = {},
 ): Promise<ProxyInitResult> {
@@ -54,7 +54,7 @@ export function installIptables(
  * @throws {AggregateConfigError} for invalid options, before anything runs.
  * @throws {ProxyInitError} when a command fails.
  */
-export function cleanupIptables(
+export async function cleanupIptables(
   options: ProxyInitOptions | ProxyInitConfig,
   run: RunPlanOptions = {},
 ): Promise<ProxyInitResult> {
@@ -115,7 +115,7 @@ async function dumpTable(
 ): Promise<string | undefined> {
   try {
     const table = (await exec(command)).stdout;
-    log.info({ family, table }, `${family} nat table`);
+    log.info({ family }, `${family} nat table after the changes:\n${table.trimEnd()}`);
     return table;
   } catch (err) {
     // The changes are in; a table that cannot be printed is worth a warning, not a rollback.
