@@ -65,6 +65,8 @@ class OpaqueForwarder implements OpaqueForward {
     this.#client = client;
     this.#options = options;
     client.allowHalfOpen = true;
+    // Nothing may be read before the upstream exists to take it (a flowing socket would drop it).
+    client.pause();
     client.on('error', (err: Error) => {
       this.#clientError ??= err;
       this.#fail(err);

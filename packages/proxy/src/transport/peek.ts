@@ -115,7 +115,8 @@ class KernelPeek {
     this.#libc = libc;
     this.#socket = socket;
     this.#fd = fd;
-    this.#buffer = Buffer.allocUnsafe(maxBytes);
+    // Zero-filled, not pooled: the result is a view of this buffer and must not expose other memory.
+    this.#buffer = Buffer.alloc(maxBytes);
     this.#minBytes = minBytes;
     this.#deadline = performance.now() + timeoutMs;
     this.#resolve = resolve;

@@ -260,6 +260,29 @@ describe('forwardOpaque', () => {
     expect((await done).bytesIn).toBe(16);
   });
 
+  it('loses nothing a client sends while the upstream connect is still pending', async () => {
+    const upstreamGot = deferred<Buffer>();
+    const port = await upstreamServer((s) => {
+      void readAll(s).then((b) => {
+        upstreamGot.resolve(b);
+        s.end();
+      });
+    });
+    const pair = await acceptedPair('127.0.0.1', { allowHalfOpen: true });
+    cleanups.push(() => pair.close());
+    // A caller that already resumed the socket: bytes arrive before the upstream exists.
+    pair.accepted.resume();
+    pair.client.end('early bytes');
+    const connect = tcpConnector({ host: '127.0.0.1', port, timeoutMs: 1_000 });
+    forwardOpaque(pair.accepted, {
+      connect: async () => {
+        await sleep(50);
+        return connect();
+      },
+    });
+    expect((await upstreamGot.promise).toString()).toBe('early bytes');
+  });
+
   it('abort() resets both connections', async () => {
     let upstreamClosed: Promise<void> = new Promise(() => {});
     let connected: () => void = () => {};
