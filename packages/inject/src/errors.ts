@@ -23,14 +23,34 @@ export const InjectErrorCode = {
 export class ValuesError extends SkeinError {
   /** Dotted path of the offending value. */
   readonly path: string;
+  /** The value seen. */
+  readonly value: unknown;
+  /** The expected form. */
+  readonly expected: string;
+  /** Where the value came from (a values file), when known. */
+  readonly source: string | undefined;
 
-  constructor(path: string, value: unknown, expected: string, options?: SkeinErrorOptions) {
+  constructor(
+    path: string,
+    value: unknown,
+    expected: string,
+    options?: SkeinErrorOptions & { source?: string },
+  ) {
+    const where = options?.source === undefined ? '' : ` in ${options.source}`;
     super(
       InjectErrorCode.InvalidValues,
-      `invalid value ${path}=${JSON.stringify(value) ?? 'undefined'}: expected ${expected}`,
+      `invalid value ${path}=${JSON.stringify(value) ?? 'undefined'}${where}: expected ${expected}`,
       options,
     );
     this.path = path;
+    this.value = value;
+    this.expected = expected;
+    this.source = options?.source;
+  }
+
+  /** The same error, naming the file (or other source) the value came from. */
+  withSource(source: string): ValuesError {
+    return new ValuesError(this.path, this.value, this.expected, { cause: this.cause, source });
   }
 }
 

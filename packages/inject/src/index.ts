@@ -123,4 +123,5 @@ export {
   type OwnerLookup,
 } from './webhook/injector-handler.js';
 export { type AdmissionLabels, InjectorMetrics } from './webhook/injector-metrics.js';
+export { type ListenAddress, parseListenAddress } from './webhook/listen-address.js';
 export { createServiceProfileAdmissionHandler } from './webhook/sp-validator-handler.js';

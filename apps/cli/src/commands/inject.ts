@@ -62,6 +62,7 @@ export const injectCommand: SkeinCommand = {
     addProxyFlags(command).action(async (inputs: string[], options: InjectOptions) => {
       const config = resolveCliInjectConfig({
         valuesFiles: await readValuesFiles(options.values),
+        valuesSources: options.values,
         overrides: await readSetFiles(options.setFile),
         flags: givenProxyFlags(options),
         sets: options.set,

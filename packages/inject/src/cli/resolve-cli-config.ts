@@ -13,6 +13,8 @@ import { INJECT_FLAGS } from './inject-flags.js';
 export interface CliInjectInput {
   /** Parsed `--values` files, in order (later wins). */
   readonly valuesFiles?: readonly unknown[];
+  /** Names of the `--values` files, for error messages. */
+  readonly valuesSources?: readonly string[];
   /** Proxy flags given on the command line, by long name (`admin-port` → `"1234"`, `ingress` → true). */
   readonly flags?: Readonly<Record<string, string | boolean>>;
   /** `--set` arguments, in order. */
@@ -82,7 +84,7 @@ function same(a: unknown, b: unknown): boolean {
  * @throws {ValuesError} naming the flag (`--admin-port`) or values path and the expected form.
  */
 export function resolveCliInjectConfig(input: CliInjectInput): CliInjectConfig {
-  const base = resolveValues(input.valuesFiles ?? []);
+  const base = resolveValues(input.valuesFiles ?? [], undefined, input.valuesSources);
   const overlay: Record<string, unknown> = {};
   const annotations: Record<string, string> = {};
   for (const layer of input.overrides ?? []) {

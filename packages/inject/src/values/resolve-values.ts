@@ -70,16 +70,31 @@ function mergeSection(
  * checked; keys the injector does not know are kept under `extra` (top level) or reported in
  * `warnings`.
  *
- * @throws {ValuesError} naming the first invalid value, what was seen and the expected form.
+ * `sources` names where each layer came from (or one name for all), for messages.
+ *
+ * @throws {ValuesError} naming the first invalid value, what was seen, the expected form and
+ *   the layer's source.
  */
-export function resolveValues(layers: readonly unknown[], base: Values = defaultValues()): ResolvedValues {
+export function resolveValues(
+  layers: readonly unknown[],
+  base: Values = defaultValues(),
+  sources?: string | readonly string[],
+): ResolvedValues {
   const values = structuredClone(base);
   const defaults = defaultValues() as unknown as Tree;
   const warnings: string[] = [];
   layers.forEach((layer, i) => {
-    if (layer === undefined || layer === null) return;
-    if (!isRecord(layer)) throw new ValuesError(`(values layer ${i + 1})`, layer, 'a map of values');
-    mergeSection(values as unknown as Tree, defaults, VALUES_SCHEMA, layer, '', warnings);
+    const source = typeof sources === 'string' ? sources : sources?.[i];
+    try {
+      if (layer === undefined || layer === null) return;
+      if (!isRecord(layer)) throw new ValuesError(`(values layer ${i + 1})`, layer, 'a map of values');
+      const before = warnings.length;
+      mergeSection(values as unknown as Tree, defaults, VALUES_SCHEMA, layer, '', warnings);
+      if (source !== undefined)
+        for (let w = before; w < warnings.length; w++) warnings[w] = `${warnings[w]} (${source})`;
+    } catch (err) {
+      throw err instanceof ValuesError && source !== undefined ? err.withSource(source) : err;
+    }
   });
   return { values, warnings };
 }
