@@ -145,7 +145,8 @@ export function parseStaticDiscovery(text: string, source = 'discovery file'): S
     const endpoints = list.map((e, i) => parseEndpoint(e, `${where}.endpoints[${i}]`, setLabels));
     out.set(authority, { authority, labels: setLabels, endpoints });
   }
-  if (root.services === undefined && root.profiles === undefined) return { authorities: out };
+  const extended = ['services', 'profiles', 'clusterDomain', 'identityTrustDomain', 'controlPlaneNamespace'];
+  if (extended.every((k) => root[k] === undefined)) return { authorities: out };
   const mesh: StaticMesh = {
     clusterDomain:
       root.clusterDomain === undefined

@@ -1,0 +1,80 @@
+import { CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { type KubeApiServer, startKubeApiServer, waitFor } from '@skein/testkit';
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ResourceEvent, type ResourceKind, ResourceWatch, WatchMetrics } from '../src/server/index.js';
+
+let api: KubeApiServer;
+let kc: KubeConfig;
+const PATH = '/api/v1/configmaps';
+const configMaps: ResourceKind<V1ConfigMap> = {
+  name: 'configmaps',
+  path: PATH,
+  list: (k) => {
+    const core = k.makeApiClient(CoreV1Api);
+    return () => core.listConfigMapForAllNamespaces();
+  },
+};
+const cm = (name: string, v = '1') => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data: { v },
+});
+const show = (e: ResourceEvent<V1ConfigMap>) =>
+  e.type === 'synced' ? 'synced' : `${e.type} ${e.object.metadata?.name}=${e.object.data?.v}`;
+
+beforeEach(async () => {
+  api = await startKubeApiServer();
+  kc = new KubeConfig();
+  kc.loadFromString(api.kubeconfig);
+  api.store.create(cm('a'));
+});
+afterEach(() => api.close());
+
+describe('ResourceWatch', () => {
+  it('runs one list and one watch for all subscribers, replays state to late ones, and stops with the last', async () => {
+    const watch = new ResourceWatch(kc, configMaps);
+    const early: string[] = [];
+    const s1 = watch.events().subscribe((e) => early.push(show(e)));
+    await waitFor(() => early.includes('synced'));
+    api.store.create(cm('b'));
+    await waitFor(() => early.length === 3);
+    const late: string[] = [];
+    const s2 = watch.events().subscribe((e) => late.push(show(e)));
+    expect(late).toEqual(['added a=1', 'added b=1', 'synced']);
+    api.store.apply(cm('a', '2'));
+    await waitFor(() => late.length === 4 && early.length === 4);
+    expect(early).toEqual(['added a=1', 'synced', 'added b=1', 'modified a=2']);
+    expect(late.at(-1)).toBe('modified a=2');
+    expect(api.requests.count({ path: PATH, watch: false })).toBe(1);
+    expect(api.watches().filter((w) => w.path === PATH)).toHaveLength(1);
+    expect(watch.get('a', 'default')?.data?.v).toBe('2');
+    s1.unsubscribe();
+    expect(api.watches()).toHaveLength(1);
+    s2.unsubscribe();
+    await waitFor(() => api.watches().length === 0, { what: 'the watch to stop' });
+    expect(watch.synced).toBe(false);
+  });
+
+  it('restarts after failed lists and abrupt resets with backoff, without losing or repeating changes', async () => {
+    const registry = new Registry();
+    const watch = new ResourceWatch(kc, configMaps, {
+      backoff: { minMs: 20, maxMs: 100 },
+      metrics: new WatchMetrics(registry),
+    });
+    api.faults.failNextRequests(2, 500, { path: PATH, watch: false });
+    const seen: string[] = [];
+    const sub = watch.events().subscribe((e) => seen.push(show(e)));
+    await waitFor(() => seen.includes('synced'), { what: 'a successful list after two failures' });
+    api.faults.dropWatches({ path: PATH, abrupt: true });
+    api.store.create(cm('c'));
+    api.store.delete('v1', 'ConfigMap', 'a', 'default');
+    await waitFor(() => seen.length === 4, { what: 'the changes made during the reset' });
+    expect(seen).toEqual(['added a=1', 'synced', 'added c=1', 'deleted a=1']);
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/skein_destination_watch_failures_total\{resource="configmaps"\} 3/);
+    expect(metrics).toMatch(/skein_destination_watch_restarts_total\{resource="configmaps"\} 3/);
+    sub.unsubscribe();
+  });
+});
