@@ -16,31 +16,42 @@ export const CLOSE_WAIT_SYSCTL = 'net.netfilter.nf_conntrack_tcp_timeout_close_w
 /** Reads the nat table (`iptables-save -t nat`); later steps are planned from its output. */
 export interface ReadTableStep {
   readonly kind: 'read-table';
+  /** Which table: `iptables-save` or `ip6tables-save`. */
   readonly family: IpFamily;
+  /** The `iptables-save -t nat` command. */
   readonly command: FirewallCommand;
 }
 
 /** Changes the table; `undo` (run in order) restores what the change altered. */
 export interface ChangeStep {
   readonly kind: 'change';
+  /** Which table the change is made in. */
   readonly family: IpFamily;
+  /** The iptables command making the change. */
   readonly command: FirewallCommand;
+  /** Commands that restore what `command` changed (empty when there is nothing to restore). */
   readonly undo: readonly FirewallCommand[];
 }
 
 /** Prints the table once the changes are in, for the log. */
 export interface DumpTableStep {
   readonly kind: 'dump-table';
+  /** Which table is printed. */
   readonly family: IpFamily;
+  /** The `iptables-save -t nat` command. */
   readonly command: FirewallCommand;
 }
 
 /** Sets a sysctl; `read` gives the old value so that a rollback can put it back. */
 export interface SysctlStep {
   readonly kind: 'sysctl';
+  /** The sysctl name, e.g. `net.netfilter.nf_conntrack_tcp_timeout_close_wait`. */
   readonly key: string;
+  /** The value written. */
   readonly value: string;
+  /** `sysctl -w key=value`. */
   readonly command: FirewallCommand;
+  /** `sysctl -n key`, run first to remember the old value. */
   readonly read: FirewallCommand;
 }
 
@@ -49,7 +60,9 @@ export type PlanStep = ReadTableStep | ChangeStep | DumpTableStep | SysctlStep;
 
 /** An ordered list of steps and the settings it was planned from. */
 export interface IptablesPlan {
+  /** The validated settings the plan was made from. */
   readonly config: ProxyInitConfig;
+  /** The steps, in the order they run. */
   readonly steps: readonly PlanStep[];
 }
 

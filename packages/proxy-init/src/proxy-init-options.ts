@@ -57,7 +57,9 @@ export interface ProxyInitOptions {
 export interface ProxyInitConfig {
   /** Marks a value produced by {@link resolveProxyInitConfig}. */
   readonly resolved: true;
+  /** Inbound REDIRECT target port. */
   readonly incomingProxyPort: number;
+  /** Outbound REDIRECT target port. */
   readonly outgoingProxyPort: number;
   /** -1 when unset; a RETURN rule is added only when > 0. */
   readonly proxyUid: number;
@@ -65,16 +67,23 @@ export interface ProxyInitConfig {
   readonly proxyGid: number;
   /** Empty means redirect-all. */
   readonly portsToRedirect: readonly number[];
+  /** Inbound ports and ranges that RETURN, in the order given. */
   readonly inboundPortsToIgnore: readonly PortRange[];
+  /** Outbound ports and ranges that RETURN, in the order given. */
   readonly outboundPortsToIgnore: readonly PortRange[];
   /** The CIDRs as given (trimmed), each tagged with its family. */
   readonly subnetsToIgnore: readonly { readonly cidr: string; readonly family: 4 | 6 }[];
+  /** Namespace path every command enters through `nsenter --net=`, or undefined for the current one. */
   readonly netns: string | undefined;
+  /** The `--iptables-mode` in effect. */
   readonly mode: IptablesMode;
   /** True when a bin path flag chose a binary, so no fallback to other modes happens. */
   readonly binariesOverridden: boolean;
+  /** The programs to run for each family. */
   readonly binaries: FirewallBinaries;
+  /** Apply the rules through `ip6tables*` too. */
   readonly ipv6: boolean;
+  /** Pass `-w` to the iptables commands. */
   readonly useWaitFlag: boolean;
   /** 0 when the sysctl is left alone. */
   readonly timeoutCloseWaitSecs: number;

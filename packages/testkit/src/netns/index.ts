@@ -1,3 +1,6 @@
+/**
+ * Network-namespace "pods" for tests of transparent interception: see {@link createPodNetwork}.
+ */
 export { NETNS_ERROR_CODE, NetnsError } from './netns-error.js';
 export { deleteNetns, listNetns, NETNS_PREFIX, sweepStaleNetns } from './netns-names.js';
 export { Pod, type PodAddress, type PodExecOptions, type PodSpawnOptions } from './pod.js';

@@ -15,6 +15,7 @@ export interface PodExecOptions extends RunAsOptions, RunCommandOptions {
 export interface PodSpawnOptions extends RunAsOptions {
   /** The child's whole environment; unset inherits the test's. */
   readonly env?: Record<string, string | undefined>;
+  /** Working directory of the child. */
   readonly cwd?: string;
   /** Resolve only once a line of output matches. */
   readonly ready?: RegExp;
@@ -24,9 +25,13 @@ export interface PodSpawnOptions extends RunAsOptions {
 
 /** Where a pod sits on the network. */
 export interface PodAddress {
+  /** The pod's name in the test. */
   readonly name: string;
+  /** Its `ip netns` name. */
   readonly netns: string;
+  /** Its IPv4 address. */
   readonly ip: string;
+  /** Its IPv6 address, if the network has IPv6. */
   readonly ip6: string | undefined;
 }
 

@@ -5,8 +5,11 @@ import { NetnsError } from './netns-error.js';
 export interface CommandResult {
   /** Exit code, or null when killed by a signal (e.g. on timeout). */
   readonly code: number | null;
+  /** The signal that ended it, if any. */
   readonly signal: NodeJS.Signals | null;
+  /** Everything it wrote to stdout. */
   readonly stdout: string;
+  /** Everything it wrote to stderr. */
   readonly stderr: string;
 }
 
@@ -18,6 +21,7 @@ export interface RunCommandOptions {
   readonly timeoutMs?: number;
   /** The child's whole environment; unset inherits. */
   readonly env?: Record<string, string | undefined>;
+  /** Working directory of the child. */
   readonly cwd?: string;
 }
 
