@@ -1,6 +1,7 @@
 import { IdentityError, IdentityErrorCode } from '../errors.js';
-import { KeyUsageBit, signCertificate } from '../x509/certificate-builder.js';
+import { fixedExtensions, KeyUsageBit, signCertificate } from '../x509/certificate-builder.js';
 import type { CsrInfo } from '../x509/csr.js';
+import { nameDer } from '../x509/general-names.js';
 import { Oid } from '../x509/oids.js';
 import type { IssuerCredentials } from './issuer-credentials.js';
 
@@ -8,6 +9,9 @@ import type { IssuerCredentials } from './issuer-credentials.js';
 export const DEFAULT_ISSUANCE_LIFETIME_MS = 24 * 3600_000;
 /** Linkerd's default clock-skew allowance: 20 s. */
 export const DEFAULT_CLOCK_SKEW_MS = 20_000;
+
+const LEAF_KEY_USAGE = [KeyUsageBit.digitalSignature, KeyUsageBit.keyEncipherment];
+const LEAF_EXT_KEY_USAGE = [Oid.serverAuth, Oid.clientAuth];
 
 /** Options of {@link CertificateAuthority}. */
 export interface CertificateAuthorityOptions {
@@ -55,6 +59,8 @@ export class CertificateAuthority {
   readonly #now: () => number;
   readonly #intermediates: Uint8Array[];
   readonly #chainExpiry: number;
+  readonly #issuerName: Uint8Array;
+  readonly #extensions: Uint8Array[];
   #nextSerial: bigint;
 
   constructor(options: CertificateAuthorityOptions) {
@@ -80,6 +86,15 @@ export class CertificateAuthority {
     const chain = [options.issuer.certificate, ...options.issuer.chain];
     this.#intermediates = chain.map((c) => c.der);
     this.#chainExpiry = Math.min(...chain.map((c) => c.notAfter.getTime()));
+    this.#issuerName = nameDer(options.issuer.certificate.parsed.subject);
+    // Key usage, EKU and AKI are the same for every leaf: encode them once.
+    this.#extensions = fixedExtensions({
+      issuer: this.#issuerName,
+      publicKeyInfo: new Uint8Array(),
+      keyUsage: LEAF_KEY_USAGE,
+      extKeyUsage: LEAF_EXT_KEY_USAGE,
+      authorityKeyId: options.issuer.certificate.subjectKeyId,
+    });
   }
 
   /** The earliest not-after of the issuer chain: no certificate is valid past it. */
@@ -103,16 +118,17 @@ export class CertificateAuthority {
       {
         serial,
         subject: csr.subject,
-        issuer: this.issuer.certificate.parsed.subject,
+        issuer: this.#issuerName,
         publicKeyInfo: csr.publicKeyInfo,
         notBefore: new Date(notBefore),
         notAfter: new Date(notAfter),
         dnsNames: csr.altNames.dns,
-        keyUsage: [KeyUsageBit.digitalSignature, KeyUsageBit.keyEncipherment],
-        extKeyUsage: [Oid.serverAuth, Oid.clientAuth],
+        keyUsage: LEAF_KEY_USAGE,
+        extKeyUsage: LEAF_EXT_KEY_USAGE,
         authorityKeyId: this.issuer.certificate.subjectKeyId,
       },
       this.issuer.key,
+      this.#extensions,
     );
     return { leaf, intermediates: this.#intermediates, validUntil: new Date(notAfter), serial };
   }

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { IdentityError, IdentityErrorCode } from '../errors.js';
 import { KeyUsageBit, signCertificate } from '../x509/certificate-builder.js';
 import { type CertificateInfo, readCertificate } from '../x509/certificate-info.js';
-import { nameWithCommonName } from '../x509/general-names.js';
+import { commonNameDer, nameDer } from '../x509/general-names.js';
 import { encodePem } from '../x509/pem.js';
 import { publicKeyInfoOf } from '../x509/signing.js';
 
@@ -78,7 +78,7 @@ export function generateTrustAnchor(options: TrustAnchorOptions = {}): CaCredent
   const lifetime = options.lifetimeMs ?? DEFAULT_CA_LIFETIME_MS;
   checkLifetime(lifetime);
   const { key, publicKey } = newKey();
-  const name = nameWithCommonName(options.commonName ?? 'root.linkerd.cluster.local');
+  const name = commonNameDer(options.commonName ?? 'root.linkerd.cluster.local');
   const notBefore = options.notBefore ?? Date.now();
   const der = signCertificate(
     {
@@ -111,10 +111,10 @@ export function generateIssuer(anchor: CaCredentials, options: IssuerOptions = {
   const der = signCertificate(
     {
       serial: options.serial ?? 1n,
-      subject: nameWithCommonName(
+      subject: commonNameDer(
         issuerName(options.namespace ?? 'linkerd', options.trustDomain ?? 'cluster.local'),
       ),
-      issuer: anchor.certificate.parsed.subject,
+      issuer: nameDer(anchor.certificate.parsed.subject),
       publicKeyInfo: publicKeyInfoOf(publicKey),
       notBefore: new Date(Math.floor(notBefore / 1000) * 1000),
       notAfter: new Date(Math.floor(notAfter / 1000) * 1000),

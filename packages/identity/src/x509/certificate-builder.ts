@@ -1,7 +1,16 @@
 import { type KeyObject, sign } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { dnsAltNamesExtensionValue } from './general-names.js';
+import {
+  bitString,
+  dnsName,
+  explicit,
+  integer,
+  octetString,
+  oid,
+  sequence,
+  TRUE,
+  time,
+  tlv,
+} from './der-writer.js';
 import { Oid } from './oids.js';
 import { ecdsaSignatureAlgorithm, keyIdentifierOf } from './signing.js';
 
@@ -13,13 +22,16 @@ export const KeyUsageBit = {
   cRLSign: 6,
 } as const;
 
-/** What goes into a certificate; the signature algorithm follows the signing key. */
+/** What goes into a certificate; names and the key are DER. The signature algorithm follows the signing key. */
 export interface CertificateTemplate {
   /** Serial number (positive). */
   serial: bigint;
-  subject: pkijs.RelativeDistinguishedNames;
-  issuer: pkijs.RelativeDistinguishedNames;
-  publicKeyInfo: pkijs.PublicKeyInfo;
+  /** Subject Name (DER). */
+  subject: Uint8Array;
+  /** Issuer Name (DER): the issuer certificate's subject. */
+  issuer: Uint8Array;
+  /** SubjectPublicKeyInfo (DER). */
+  publicKeyInfo: Uint8Array;
   notBefore: Date;
   notAfter: Date;
   /** DNS SANs; none means no SAN extension. */
@@ -28,80 +40,77 @@ export interface CertificateTemplate {
   keyUsage: readonly number[];
   /** Extended key usages (OIDs); none means no EKU extension. */
   extKeyUsage: readonly string[];
-  /** CA certificates get basicConstraints CA:TRUE (critical) with this path length; `undefined` for leaves. */
+  /** CA certificates get basicConstraints CA:TRUE (critical) with this path length (`null`: none); `undefined` for leaves. */
   caPathLength?: number | null;
   /** The issuer's subject key identifier, written as the authority key identifier. */
   authorityKeyId?: Uint8Array | undefined;
 }
 
-// RFC 5280 wants UTCTime through 2049 and GeneralizedTime after.
-function timeOf(date: Date): pkijs.Time {
-  return new pkijs.Time({ type: date.getUTCFullYear() < 2050 ? 0 : 1, value: date });
+function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return critical ? sequence(oid(id), TRUE, octetString(value)) : sequence(oid(id), octetString(value));
 }
 
-function keyUsageValue(bits: readonly number[]): ArrayBuffer {
+/** The DER of a key usage extension value for `bits`. */
+export function keyUsageValue(bits: readonly number[]): Uint8Array {
   const max = Math.max(...bits);
   const bytes = new Uint8Array(Math.floor(max / 8) + 1);
   for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
-  return new asn1js.BitString({ valueHex: bytes, unusedBits: 7 - (max & 7) }).toBER(false);
+  return tlv(0x03, new Uint8Array([7 - (max & 7)]), bytes);
 }
 
-function serialInteger(serial: bigint): asn1js.Integer {
-  let hex = serial.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  // A leading 0x00 keeps the DER INTEGER positive when the top bit is set.
-  if (Number.parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
-  return new asn1js.Integer({ valueHex: Buffer.from(hex, 'hex') });
-}
-
-function extension(extnID: string, critical: boolean, value: ArrayBuffer): pkijs.Extension {
-  return new pkijs.Extension({ extnID, critical, extnValue: value });
+/**
+ * The extensions every certificate of one template shape shares (key usage, EKU, basic
+ * constraints, AKI); built once and reused so issuing a leaf encodes only what differs.
+ */
+export function fixedExtensions(
+  template: Omit<CertificateTemplate, 'serial' | 'subject' | 'notBefore' | 'notAfter' | 'dnsNames'>,
+): Uint8Array[] {
+  const out = [extension(Oid.keyUsage, true, keyUsageValue(template.keyUsage))];
+  if (template.extKeyUsage.length > 0) {
+    out.push(extension(Oid.extKeyUsage, false, sequence(...template.extKeyUsage.map(oid))));
+  }
+  if (template.caPathLength !== undefined) {
+    const bc =
+      template.caPathLength === null
+        ? sequence(TRUE)
+        : sequence(TRUE, integer(BigInt(template.caPathLength)));
+    out.push(extension(Oid.basicConstraints, true, bc));
+    out.push(
+      extension(Oid.subjectKeyIdentifier, false, octetString(keyIdentifierOf(template.publicKeyInfo))),
+    );
+  }
+  if (template.authorityKeyId !== undefined) {
+    out.push(extension(Oid.authorityKeyIdentifier, false, sequence(tlv(0x80, template.authorityKeyId))));
+  }
+  return out;
 }
 
 /**
  * Builds the certificate described by `template`, signs it with `signingKey` (ECDSA P-256 →
- * SHA-256, P-384 → SHA-384) and returns its DER.
+ * SHA-256, P-384 → SHA-384) and returns its DER. `extensions` (from {@link fixedExtensions}) may
+ * be passed to skip re-encoding them.
  */
-export function signCertificate(template: CertificateTemplate, signingKey: KeyObject): Uint8Array {
-  const { algorithm, hash } = ecdsaSignatureAlgorithm(signingKey);
-  const cert = new pkijs.Certificate();
-  cert.version = 2;
-  cert.serialNumber = serialInteger(template.serial);
-  cert.signature = algorithm;
-  cert.signatureAlgorithm = algorithm;
-  cert.issuer = template.issuer;
-  cert.subject = template.subject;
-  cert.notBefore = timeOf(template.notBefore);
-  cert.notAfter = timeOf(template.notAfter);
-  cert.subjectPublicKeyInfo = template.publicKeyInfo;
-  const extensions: pkijs.Extension[] = [extension(Oid.keyUsage, true, keyUsageValue(template.keyUsage))];
-  if (template.extKeyUsage.length > 0) {
-    const eku = new pkijs.ExtKeyUsage({ keyPurposes: [...template.extKeyUsage] });
-    extensions.push(extension(Oid.extKeyUsage, false, eku.toSchema().toBER(false)));
-  }
-  if (template.caPathLength !== undefined) {
-    const bc = new pkijs.BasicConstraints({
-      cA: true,
-      ...(template.caPathLength === null ? {} : { pathLenConstraint: template.caPathLength }),
-    });
-    extensions.push(extension(Oid.basicConstraints, true, bc.toSchema().toBER(false)));
-    const ski = new asn1js.OctetString({ valueHex: keyIdentifierOf(template.publicKeyInfo) });
-    extensions.push(extension(Oid.subjectKeyIdentifier, false, ski.toBER(false)));
-  }
-  if (template.authorityKeyId !== undefined) {
-    const aki = new pkijs.AuthorityKeyIdentifier({
-      keyIdentifier: new asn1js.OctetString({ valueHex: template.authorityKeyId }),
-    });
-    extensions.push(extension(Oid.authorityKeyIdentifier, false, aki.toSchema().toBER(false)));
-  }
+export function signCertificate(
+  template: CertificateTemplate,
+  signingKey: KeyObject,
+  extensions: readonly Uint8Array[] = fixedExtensions(template),
+): Uint8Array {
+  const { algorithmOid, hash } = ecdsaSignatureAlgorithm(signingKey);
+  const algorithm = sequence(oid(algorithmOid));
+  const exts = [...extensions];
   if (template.dnsNames.length > 0) {
-    extensions.push(extension(Oid.subjectAltName, false, dnsAltNamesExtensionValue(template.dnsNames)));
+    exts.push(extension(Oid.subjectAltName, false, sequence(...template.dnsNames.map(dnsName))));
   }
-  cert.extensions = extensions;
-  const tbs = new Uint8Array(cert.encodeTBS().toBER(false));
-  cert.signatureValue = new asn1js.BitString({
-    valueHex: sign(hash, tbs, { key: signingKey, dsaEncoding: 'der' }),
-  });
-  cert.tbsView = tbs;
-  return new Uint8Array(cert.toSchema().toBER(false));
+  const tbs = sequence(
+    explicit(0, integer(2n)),
+    integer(template.serial),
+    algorithm,
+    template.issuer,
+    sequence(time(template.notBefore), time(template.notAfter)),
+    template.subject,
+    template.publicKeyInfo,
+    explicit(3, sequence(...exts)),
+  );
+  const signature = sign(hash, tbs, { key: signingKey, dsaEncoding: 'der' });
+  return sequence(tbs, algorithm, bitString(signature));
 }

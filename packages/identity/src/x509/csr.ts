@@ -3,12 +3,16 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { IdentityError, IdentityErrorCode } from '../errors.js';
 import {
-  type AltNames,
-  altNamesFrom,
-  commonNameOf,
-  dnsAltNamesExtensionValue,
-  nameWithCommonName,
-} from './general-names.js';
+  bytesOf,
+  childrenOf,
+  contentOf,
+  DerError,
+  expectTlv,
+  oidText,
+  readTlv,
+  stringText,
+} from './der-reader.js';
+import { type AltNames, dnsAltNamesExtensionValue, ipText, nameWithCommonName } from './general-names.js';
 import { Oid } from './oids.js';
 import { ecdsaSignatureAlgorithm, publicKeyInfoOf } from './signing.js';
 
@@ -20,10 +24,10 @@ export interface CsrInfo {
   readonly altNames: AltNames;
   /** The subject public key. */
   readonly publicKey: KeyObject;
-  /** The SubjectPublicKeyInfo (pkijs), copied into the certificate as is. */
-  readonly publicKeyInfo: pkijs.PublicKeyInfo;
-  /** The subject (pkijs), copied into the certificate as is. */
-  readonly subject: pkijs.RelativeDistinguishedNames;
+  /** The SubjectPublicKeyInfo (DER), copied into the certificate as is. */
+  readonly publicKeyInfo: Uint8Array;
+  /** The subject Name (DER), copied into the certificate as is. */
+  readonly subject: Uint8Array;
   /** True when the request's signature verifies with its own public key (proof of possession). */
   readonly signatureValid: boolean;
 }
@@ -49,7 +53,9 @@ export function createCsr(privateKey: KeyObject, identity: string): Uint8Array {
   }
   const request = new SignableRequest();
   request.subject = nameWithCommonName(identity);
-  request.subjectPublicKeyInfo = publicKeyInfoOf(createPublicKey(privateKey));
+  request.subjectPublicKeyInfo = new pkijs.PublicKeyInfo({
+    schema: asn1js.fromBER(publicKeyInfoOf(createPublicKey(privateKey))).result,
+  });
   const extensions = new pkijs.Extensions({
     extensions: [
       new pkijs.Extension({
@@ -61,8 +67,8 @@ export function createCsr(privateKey: KeyObject, identity: string): Uint8Array {
   });
   request.attributes = [new pkijs.Attribute({ type: Oid.extensionRequest, values: [extensions.toSchema()] })];
   const info = request.infoBytes();
-  const { algorithm, hash } = ecdsaSignatureAlgorithm(privateKey);
-  request.signatureAlgorithm = algorithm;
+  const { algorithmOid, hash } = ecdsaSignatureAlgorithm(privateKey);
+  request.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: algorithmOid });
   request.signatureValue = new asn1js.BitString({
     valueHex: sign(hash, info, { key: privateKey, dsaEncoding: 'der' }),
   });
@@ -71,19 +77,13 @@ export function createCsr(privateKey: KeyObject, identity: string): Uint8Array {
 }
 
 /**
- * Parses a DER CSR and checks its signature.
+ * Parses a DER CSR and checks its signature. Reads the DER directly (no schema walk): this runs
+ * once per Certify call.
  * @throws {@link IdentityError} (`ERR_SKEIN_IDENTITY_CSR`) when the bytes are not a PKCS#10 request.
  */
 export function parseCsr(der: Uint8Array): CsrInfo {
-  let request: pkijs.CertificationRequest;
-  let publicKey: KeyObject;
   try {
-    request = pkijs.CertificationRequest.fromBER(der);
-    publicKey = createPublicKey({
-      key: Buffer.from(request.subjectPublicKeyInfo.toSchema().toBER(false)),
-      format: 'der',
-      type: 'spki',
-    });
+    return readCsr(der);
   } catch (err) {
     throw new IdentityError(
       IdentityErrorCode.Csr,
@@ -91,40 +91,105 @@ export function parseCsr(der: Uint8Array): CsrInfo {
       { cause: err },
     );
   }
+}
+
+function readCsr(der: Uint8Array): CsrInfo {
+  const top = expectTlv(readTlv(der, 0), 0x30, 'CertificationRequest');
+  if (top.end !== der.length) throw new DerError(`${der.length - top.end} bytes after the request`);
+  const [infoTlv, sigAlgTlv, sigTlv] = childrenOf(der, top);
+  const info = expectTlv(infoTlv, 0x30, 'certificationRequestInfo');
+  const [version, subjectTlv, spkiTlv, attrsTlv] = childrenOf(der, info);
+  expectTlv(version, 0x02, 'version');
+  const subject = expectTlv(subjectTlv, 0x30, 'subject');
+  const spki = bytesOf(der, expectTlv(spkiTlv, 0x30, 'subjectPKInfo'));
+  const publicKey = createPublicKey({
+    key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
+    format: 'der',
+    type: 'spki',
+  });
+  let commonName: string | undefined;
+  for (const rdn of childrenOf(der, subject)) {
+    for (const atv of childrenOf(der, expectTlv(rdn, 0x31, 'RelativeDistinguishedName'))) {
+      const [type, value] = childrenOf(der, expectTlv(atv, 0x30, 'AttributeTypeAndValue'));
+      if (type !== undefined && value !== undefined && oidText(contentOf(der, type)) === Oid.commonName) {
+        commonName = stringText(der, value);
+      }
+    }
+  }
   let altNames: AltNames = { dns: [], uris: [], emails: [], ips: [], all: [] };
-  for (const attribute of request.attributes ?? []) {
-    if (attribute.type !== Oid.extensionRequest) continue;
-    for (const value of attribute.values) {
-      const extensions = new pkijs.Extensions({ schema: value });
-      for (const ext of extensions.extensions) {
-        if (ext.extnID === Oid.subjectAltName && ext.parsedValue instanceof pkijs.AltName) {
-          altNames = altNamesFrom(ext.parsedValue.altNames);
+  if (attrsTlv !== undefined) {
+    for (const attribute of childrenOf(der, expectTlv(attrsTlv, 0xa0, 'attributes'))) {
+      const [type, values] = childrenOf(der, attribute);
+      if (
+        type === undefined ||
+        values === undefined ||
+        oidText(contentOf(der, type)) !== Oid.extensionRequest
+      )
+        continue;
+      for (const extensions of childrenOf(der, values)) {
+        for (const ext of childrenOf(der, expectTlv(extensions, 0x30, 'Extensions'))) {
+          const parts = childrenOf(der, ext);
+          const id = parts[0];
+          const value = parts[parts.length - 1];
+          if (id === undefined || value === undefined || oidText(contentOf(der, id)) !== Oid.subjectAltName)
+            continue;
+          const inner = contentOf(der, expectTlv(value, 0x04, 'extnValue'));
+          altNames = altNamesOfDer(inner);
         }
       }
     }
   }
+  const sigAlg = childrenOf(der, expectTlv(sigAlgTlv, 0x30, 'signatureAlgorithm'))[0];
+  const signature = contentOf(der, expectTlv(sigTlv, 0x03, 'signature'));
+  const hash = hashOfSignatureOid(sigAlg === undefined ? '' : oidText(contentOf(der, sigAlg)));
   let signatureValid = false;
   try {
-    const hash = hashOfSignatureOid(request.signatureAlgorithm.algorithmId);
     signatureValid =
       hash !== undefined &&
-      verify(
-        hash,
-        new Uint8Array(request.tbs),
-        { key: publicKey, dsaEncoding: 'der' },
-        request.signatureValue.valueBlock.valueHexView,
-      );
+      signature[0] === 0 &&
+      verify(hash, bytesOf(der, info), { key: publicKey, dsaEncoding: 'der' }, signature.subarray(1));
   } catch {
     signatureValid = false;
   }
   return {
-    commonName: commonNameOf(request.subject),
+    commonName,
     altNames,
     publicKey,
-    publicKeyInfo: request.subjectPublicKeyInfo,
-    subject: request.subject,
+    publicKeyInfo: spki.slice(),
+    subject: bytesOf(der, subject).slice(),
     signatureValid,
   };
+}
+
+function altNamesOfDer(der: Uint8Array): AltNames {
+  const out: AltNames = { dns: [], uris: [], emails: [], ips: [], all: [] };
+  const seq = expectTlv(readTlv(der, 0), 0x30, 'GeneralNames');
+  for (const name of childrenOf(der, seq)) {
+    const text = Buffer.from(contentOf(der, name)).toString('latin1');
+    switch (name.tag) {
+      case 0x81:
+        out.emails.push(text);
+        out.all.push(`email:${text}`);
+        break;
+      case 0x82:
+        out.dns.push(text);
+        out.all.push(`DNS:${text}`);
+        break;
+      case 0x86:
+        out.uris.push(text);
+        out.all.push(`URI:${text}`);
+        break;
+      case 0x87: {
+        const ip = ipText(contentOf(der, name));
+        out.ips.push(ip);
+        out.all.push(`IP:${ip}`);
+        break;
+      }
+      default:
+        out.all.push(`other:${name.tag & 0x1f}`);
+    }
+  }
+  return out;
 }
 
 function hashOfSignatureOid(oid: string): string | undefined {

@@ -15,7 +15,8 @@ export interface AltNames {
   all: string[];
 }
 
-function ipText(bytes: Uint8Array): string {
+/** An IP address from its 4 or 16 bytes. */
+export function ipText(bytes: Uint8Array): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
   const groups: string[] = [];
   for (let i = 0; i + 1 < bytes.length; i += 2)
@@ -72,6 +73,18 @@ export function commonNameOf(name: pkijs.RelativeDistinguishedNames): string | u
     }
   }
   return undefined;
+}
+
+/** The DER of a parsed name: the bytes it was read from, else a fresh encoding. */
+export function nameDer(name: pkijs.RelativeDistinguishedNames): Uint8Array {
+  return name.valueBeforeDecode.byteLength > 0
+    ? new Uint8Array(name.valueBeforeDecode)
+    : new Uint8Array(name.toSchema().toBER(false));
+}
+
+/** The DER of a name holding only a common name (an empty name when `cn` is empty). */
+export function commonNameDer(cn: string): Uint8Array {
+  return new Uint8Array(nameWithCommonName(cn).toSchema().toBER(false));
 }
 
 /** A distinguished name holding only a common name (or nothing when `cn` is empty). */
