@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { ClosedError } from '../errors/index.js';
+import { ClosedError, NoEndpointsError } from '../errors/index.js';
 import { ReadyQueue } from '../stack/ready-queue.js';
 import type { Service } from '../stack/service.js';
 import type { EndpointUpdate } from './endpoint-update.js';
@@ -102,7 +102,8 @@ class Handle<E> implements Picked<E> {
  * A load balancer over a changing endpoint set (resolver → balancer → endpoint): it follows a
  * stream of {@link EndpointUpdate}s, creates an endpoint per descriptor, and picks among the
  * ready ones with a {@link LoadStrategy} (P2C over peak-EWMA by default). Requests that arrive
- * while nothing is ready wait in a bounded queue with failfast, as in linkerd2-proxy.
+ * while nothing is ready wait in a bounded queue with failfast, as in linkerd2-proxy. After a
+ * `doesNotExist` update requests fail at once with {@link NoEndpointsError}.
  *
  * @example
  * ```ts
@@ -216,6 +217,7 @@ export class Balancer<D, E extends object> {
    */
   acquire(): Promise<void> | undefined {
     if (this.#closed) throw new ClosedError(`balancer ${this.#opts.name ?? ''} closed`.trim());
+    if (this.#exists === false) throw new NoEndpointsError(this.#opts.name ?? 'target');
     return this.#queue.acquire();
   }
 
@@ -312,6 +314,8 @@ export class Balancer<D, E extends object> {
       case 'doesNotExist':
         for (const [key, slot] of this.#slots) this.#remove(key, slot);
         this.#exists = false;
+        // Nothing will ever be ready for a name that does not exist: fail the waiters now.
+        this.#queue.failWaiting(new NoEndpointsError(this.#opts.name ?? 'target'));
         break;
     }
     this.#readyDirty = true;

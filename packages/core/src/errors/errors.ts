@@ -51,3 +51,14 @@ export class ConfigError extends SkeinError {
     this.expected = expected;
   }
 }
+
+/** Discovery says the name does not exist, so no endpoint can ever be picked for it. */
+export class NoEndpointsError extends SkeinError {
+  /** The name that was resolved. */
+  readonly target: string;
+
+  constructor(target: string, options?: SkeinErrorOptions) {
+    super(ErrorCode.NoEndpoints, `${target}: service discovery says this name does not exist`, options);
+    this.target = target;
+  }
+}

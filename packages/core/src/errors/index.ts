@@ -1,4 +1,11 @@
-export { ClosedError, ConfigError, FailfastError, LoadShedError, TimeoutError } from './errors.js';
+export {
+  ClosedError,
+  ConfigError,
+  FailfastError,
+  LoadShedError,
+  NoEndpointsError,
+  TimeoutError,
+} from './errors.js';
 export {
   ErrorCode,
   type ErrorCodeValue,

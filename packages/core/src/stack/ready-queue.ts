@@ -117,6 +117,12 @@ export class ReadyQueue implements ReadyQueueStats {
     if (this.length > 0) this.#arm();
   }
 
+  /** Fails the requests waiting now with `err`; later requests are admitted as usual. */
+  failWaiting(err: Error): void {
+    this.#disarm();
+    this.#rejectAll(err);
+  }
+
   /** Fails every waiter and all later requests with `err` (e.g. when the balancer closes). */
   close(err: Error): void {
     this.#closedWith = err;

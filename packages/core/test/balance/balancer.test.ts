@@ -10,6 +10,7 @@ import {
   type EndpointUpdate,
   FailfastError,
   LoadShedError,
+  NoEndpointsError,
   registerBalancer,
 } from '../../src/index.js';
 
@@ -108,6 +109,18 @@ describe('Balancer queue', () => {
     await expect(lb.call(1, send)).rejects.toBeInstanceOf(FailfastError);
     await expect(lb.call(2, send)).rejects.toThrow(/failfast.*30ms/);
     updates.next({ type: 'add', endpoints: [{ addr: 'a' }] });
+    expect(await lb.call(3, send)).toBe('a');
+  });
+
+  it('fails queued and new requests at once when the name does not exist', async () => {
+    const { updates, lb, send } = setup({ failfastTimeoutMs: 10_000 });
+    const queued = lb.call(1, send);
+    updates.next({ type: 'doesNotExist' });
+    await expect(queued).rejects.toBeInstanceOf(NoEndpointsError);
+    await expect(lb.call(2, send)).rejects.toThrow(
+      'web.ns.svc.cluster.local:80: service discovery says this name does not exist',
+    );
+    updates.next({ type: 'reset', endpoints: [{ addr: 'a' }] });
     expect(await lb.call(3, send)).toBe('a');
   });
 

@@ -74,14 +74,3 @@ export class ResponseTimeoutError extends SkeinError {
     super('ERR_SKEIN_RESPONSE_TIMEOUT', `response timeout (${timeoutMs}ms)`);
   }
 }
-
-/** Discovery says the name does not exist (HTTP 502, gRPC Unavailable). */
-export class NameNotFoundError extends SkeinError {
-  /** The authority that was looked up. */
-  readonly authority: string;
-
-  constructor(authority: string) {
-    super('ERR_SKEIN_NAME_NOT_FOUND', `${authority}: name not found by service discovery or DNS`);
-    this.authority = authority;
-  }
-}

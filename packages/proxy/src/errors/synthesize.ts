@@ -41,7 +41,7 @@ export function mapError(error: Error): ErrorMapping {
     case ErrorCode.Connect:
     case 'ERR_SKEIN_UPSTREAM_IO':
     case 'ERR_SKEIN_IDENTITY_REQUIRED':
-    case 'ERR_SKEIN_NAME_NOT_FOUND':
+    case 'ERR_SKEIN_ENDPOINT_BACKOFF':
       return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
     case ErrorCode.ConnectTimeout:
       return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };
@@ -59,7 +59,7 @@ export function mapError(error: Error): ErrorMapping {
     case 'ERR_SKEIN_LOOP':
       return { status: 508, grpcStatus: GRPC.Aborted, close: true };
     case ErrorCode.NoEndpoints:
-      return { status: 503, grpcStatus: GRPC.Unavailable, close: true };
+      return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
     default:
       return { status: 500, grpcStatus: GRPC.Internal, close: true };
   }

@@ -218,7 +218,9 @@ export class Http1ServerConnection {
         scheme = m[1]!.toLowerCase();
         authority = m[2]!;
         path = m[3] === '' ? '/' : m[3]!;
-        absoluteForm = true;
+        // Transparent proxying keeps the client's absolute-form (as linkerd2-proxy does); as an
+        // explicit forward proxy (no original destination) the origin gets origin-form.
+        absoluteForm = info.originalDst !== undefined;
       }
     }
     let grpc = false;

@@ -1,7 +1,6 @@
 import { Balancer, type EndpointUpdate } from '@skein/core';
 import type { DiscoveredEndpoint } from '@skein/discovery';
 import type { Observable } from 'rxjs';
-import { NameNotFoundError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
 import { ForwardingHandler } from '../http/forwarding-handler.js';
 import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
@@ -53,10 +52,6 @@ export class BalancedTarget implements Dispatcher {
 
   dispatch(request: HttpRequest, handler: ResponseHandler): void {
     const balancer = this.balancer;
-    if (balancer.exists === false) {
-      failExchange(handler, new NameNotFoundError(this.authority));
-      return;
-    }
     let wait: Promise<void> | undefined;
     try {
       wait = balancer.acquire();

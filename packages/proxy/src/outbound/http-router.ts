@@ -20,8 +20,8 @@ export interface OutboundHttpRouterOptions {
   queueCapacity: number;
   /** Failfast timeout per target (`OUTBOUND_HTTP_FAILFAST_TIMEOUT`, 3 s). */
   failfastTimeoutMs: number;
-  /** Addresses of the proxy's own listeners: a request to them would loop (508). */
-  ownAddresses: readonly string[];
+  /** Whether an authority is one of the proxy's own listeners: a request to it would loop (508). */
+  isOwnAddress: (authority: string) => boolean;
   /** Balancer strategy name. */
   strategy?: string;
 }
@@ -34,10 +34,10 @@ export interface OutboundHttpRouterOptions {
  */
 export class OutboundHttpRouter implements Dispatcher {
   readonly #targets: IdleCache<string, BalancedTarget>;
-  readonly #own: Set<string>;
+  readonly #isOwn: (authority: string) => boolean;
 
   constructor(options: OutboundHttpRouterOptions) {
-    this.#own = new Set(options.ownAddresses);
+    this.#isOwn = options.isOwnAddress;
     this.#targets = new IdleCache<string, BalancedTarget>({
       key: (authority) => authority,
       build: (authority) =>
@@ -72,7 +72,7 @@ export class OutboundHttpRouter implements Dispatcher {
       );
       return;
     }
-    if (this.#own.has(authority)) {
+    if (this.#isOwn(authority)) {
       failExchange(handler, new LoopError(`request to ${authority} would loop back into the proxy`));
       return;
     }

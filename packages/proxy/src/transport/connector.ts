@@ -33,6 +33,7 @@ export function tcpConnector(options: TcpConnectOptions): Connector {
         host: options.host,
         port: options.port,
         noDelay: true,
+        allowHalfOpen: true,
         ...(options.keepAliveMs === undefined
           ? {}
           : { keepAlive: true, keepAliveInitialDelay: options.keepAliveMs }),

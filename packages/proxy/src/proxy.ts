@@ -1,0 +1,350 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { type EnvRecord, type Logger, nullLogger, ReloadableLogFilter } from '@skein/core';
+import { parseStaticDiscovery } from '@skein/discovery';
+import { TapHub } from '@skein/tap';
+import { AdminServer } from './admin/admin-server.js';
+import type { ProxyConfig } from './config/proxy-config.js';
+import { DnsResolver } from './discovery/dns-resolver.js';
+import { FallbackResolver } from './discovery/fallback-resolver.js';
+import type { Resolver } from './discovery/resolver.js';
+import { StaticResolver } from './discovery/static-resolver.js';
+import { DEFAULT_HTTP_SERVER_SETTINGS, type HttpServerSettings } from './http/http-server-options.js';
+import { Http1ConnectionSet, type ServeHttpOptions } from './http/serve-http.js';
+import type { Dispatcher, Interceptor } from './http/types.js';
+import { inboundAcceptor } from './inbound/accept.js';
+import { InboundHttpRouter } from './inbound/http-router.js';
+import { ProxyMetrics } from './metrics/proxy-metrics.js';
+import { outboundAcceptor } from './outbound/accept.js';
+import { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
+import { OutboundHttpRouter } from './outbound/http-router.js';
+import { tapInterceptor } from './tap/tap-interceptor.js';
+import type { SocketAddr } from './transport/connection-info.js';
+import { tcpConnector } from './transport/connector.js';
+import { Listener } from './transport/listener.js';
+
+/** Everything a {@link Proxy} is built from. */
+export interface ProxyOptions {
+  /** The configuration, usually from {@link readProxyConfig}. */
+  config: ProxyConfig;
+  /** Logger (a pino-compatible one from `createLogger`). */
+  logger?: Logger;
+  /** The live log filter, changed through the admin server. */
+  logFilter?: ReloadableLogFilter;
+  /** The process environment, served by `/env.json`. */
+  env?: EnvRecord;
+  /** Overrides discovery (otherwise: destination service, static file, then DNS). */
+  resolver?: Resolver;
+  /** How outbound endpoints are connected; defaults to plain TCP. */
+  connectors?: Partial<EndpointConnectors>;
+  /** Extra outbound request layers (plugins), outermost last. */
+  outboundInterceptors?: Interceptor[];
+  /** Extra inbound request layers (plugins), outermost last. */
+  inboundInterceptors?: Interceptor[];
+  /** HTTP server limits. */
+  http?: Partial<HttpServerSettings>;
+  /** Version reported in `proxy_build_info`. */
+  version?: string;
+  /** Whether the proxy is ready beyond having its listeners (e.g. identity certified). */
+  ready?: () => boolean;
+}
+
+/** The bound addresses of a running proxy. */
+export interface ProxyAddresses {
+  /** Outbound listeners. */
+  outbound: SocketAddr[];
+  /** Inbound listener. */
+  inbound: SocketAddr;
+  /** Admin server. */
+  admin: SocketAddr;
+}
+
+/**
+ * A running Skein proxy: outbound and inbound listeners with protocol detection, the HTTP
+ * routers and balancers, opaque TCP forwarding, the admin server and metrics. Built from a
+ * {@link ProxyConfig}; the app only reads the environment and handles signals.
+ *
+ * ```
+ *   outbound: listener → detect → HTTP/1 | HTTP/2 server → tap → router → balancer → endpoint pool
+ *                               ↘ opaque TCP → original destination
+ *   inbound:  listener → TLS detect → HTTP detect → server → tap → identity headers → app pool
+ * ```
+ */
+export class Proxy {
+  /** The tap hub; the tap server subscribes to it. */
+  readonly tap: TapHub;
+  /** The proxy's metrics. */
+  readonly metrics: ProxyMetrics;
+  readonly #config: ProxyConfig;
+  readonly #log: Logger;
+  readonly #listeners: Listener[];
+  readonly #admin: AdminServer;
+  readonly #adminAddr: AddressInfo;
+  readonly #outbound: OutboundHttpRouter;
+  readonly #inbound: InboundHttpRouter;
+  readonly #h1: Http1ConnectionSet;
+  readonly #static: StaticResolver | undefined;
+  readonly #ready: () => boolean;
+  #shuttingDown: Promise<void> | undefined;
+  #onShutdown: (() => void) | undefined;
+
+  private constructor(parts: {
+    config: ProxyConfig;
+    log: Logger;
+    tap: TapHub;
+    metrics: ProxyMetrics;
+    listeners: Listener[];
+    admin: AdminServer;
+    adminAddr: AddressInfo;
+    outbound: OutboundHttpRouter;
+    inbound: InboundHttpRouter;
+    h1: Http1ConnectionSet;
+    staticResolver: StaticResolver | undefined;
+    ready: () => boolean;
+  }) {
+    this.#config = parts.config;
+    this.#log = parts.log;
+    this.tap = parts.tap;
+    this.metrics = parts.metrics;
+    this.#listeners = parts.listeners;
+    this.#admin = parts.admin;
+    this.#adminAddr = parts.adminAddr;
+    this.#outbound = parts.outbound;
+    this.#inbound = parts.inbound;
+    this.#h1 = parts.h1;
+    this.#static = parts.staticResolver;
+    this.#ready = parts.ready;
+  }
+
+  /** Builds and starts a proxy; resolves once every listener is bound. */
+  static async start(options: ProxyOptions): Promise<Proxy> {
+    const config = options.config;
+    const log = options.logger ?? nullLogger;
+    const tap = new TapHub();
+    const metrics = new ProxyMetrics({
+      retainIdleMs: config.metricsRetainIdleMs,
+      version: options.version ?? '0.1.0',
+    });
+    const settings: HttpServerSettings = { ...DEFAULT_HTTP_SERVER_SETTINGS, ...options.http };
+    const h1 = new Http1ConnectionSet(settings);
+
+    let staticResolver: StaticResolver | undefined;
+    let resolver = options.resolver;
+    if (resolver === undefined) {
+      const dns = new DnsResolver();
+      if (config.discoveryFile !== undefined) {
+        staticResolver = new StaticResolver(
+          parseStaticDiscovery(await readFile(config.discoveryFile, 'utf8'), config.discoveryFile),
+        );
+        resolver = new FallbackResolver(staticResolver, dns);
+      } else {
+        resolver = dns;
+      }
+    }
+
+    // Filled in once the listeners are bound (their ports may be ephemeral).
+    const own = new Set<string>();
+    const connectors: EndpointConnectors = {
+      http1: (e) =>
+        tcpConnector({
+          host: e.ip,
+          port: e.port,
+          timeoutMs: config.outbound.connectTimeoutMs,
+          ...(config.outbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.outbound.keepaliveMs }),
+        }),
+      tlsLabels: () => ({ tls: 'no_identity', reason: 'not_provided_by_service_discovery' }),
+      ...options.connectors,
+    };
+    const outboundRouter = new OutboundHttpRouter({
+      resolver,
+      connect: outboundEndpointFactory({
+        connectors,
+        backoff: config.outbound.connectBackoff,
+        metrics: metrics.legacy,
+        pool: {
+          idleTimeoutMs: config.outbound.http1PoolIdleTimeoutMs,
+          maxIdle: config.outbound.maxIdleConnsPerEndpoint,
+        },
+      }),
+      discoveryIdleTimeoutMs: config.outbound.discoveryIdleTimeoutMs,
+      queueCapacity: config.outbound.httpQueueCapacity,
+      failfastTimeoutMs: config.outbound.httpFailfastTimeoutMs,
+      isOwnAddress: (authority) => own.has(authority),
+      strategy: config.balancer,
+    });
+    const inboundRouter = new InboundHttpRouter({
+      connectTimeoutMs: config.inbound.connectTimeoutMs,
+      poolIdleTimeoutMs: config.inbound.http1PoolIdleTimeoutMs,
+      maxIdlePerEndpoint: config.inbound.maxIdleConnsPerEndpoint,
+      idleTimeoutMs: config.inbound.discoveryIdleTimeoutMs,
+      ownPorts: new Set(config.inbound.listen.map((a) => a.port)),
+      metrics: metrics.legacy,
+      authorityLabels: config.inbound.authorityLabels,
+    });
+
+    const outboundDispatcher = compose(outboundRouter, [
+      tapInterceptor(tap, 'outbound'),
+      ...(options.outboundInterceptors ?? []),
+    ]);
+    const inboundDispatcher = compose(inboundRouter, [
+      tapInterceptor(tap, 'inbound'),
+      ...(options.inboundInterceptors ?? []),
+    ]);
+    const serveBase: Omit<ServeHttpOptions, 'dispatcher' | 'informationalHeaders'> = {
+      settings,
+      http1Connections: h1,
+      logger: log,
+    };
+    const listeners: Listener[] = [];
+    const hooks = metrics.tcpHooks();
+    try {
+      for (const addr of config.outbound.listen) {
+        listeners.push(
+          await Listener.bind({
+            address: { ip: addr.host, port: addr.port },
+            direction: 'outbound',
+            hooks,
+            logger: log,
+            ...(config.outbound.keepaliveMs === undefined
+              ? {}
+              : { keepAliveMs: config.outbound.keepaliveMs }),
+            handler: outboundAcceptor({
+              detectTimeoutMs: config.outbound.detectTimeoutMs,
+              opaquePorts: config.outbound.portsDisableProtocolDetection,
+              http: {
+                ...serveBase,
+                dispatcher: outboundDispatcher,
+                informationalHeaders: !config.disableInformationalHeaders,
+              },
+              tcpConnect: (dst) =>
+                tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.outbound.connectTimeoutMs }),
+              logger: log,
+            }),
+          }),
+        );
+      }
+      const inboundListen = config.inbound.listen[0]!;
+      listeners.push(
+        await Listener.bind({
+          address: { ip: inboundListen.host, port: inboundListen.port },
+          direction: 'inbound',
+          hooks,
+          logger: log,
+          ...(config.inbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.inbound.keepaliveMs }),
+          handler: inboundAcceptor({
+            detectTimeoutMs: config.inbound.detectTimeoutMs,
+            opaquePorts: config.inbound.portsDisableProtocolDetection,
+            ownPorts: new Set([inboundListen.port, ...config.outbound.listen.map((a) => a.port)]),
+            http: { ...serveBase, dispatcher: inboundDispatcher, informationalHeaders: false },
+            tcpConnect: (dst) =>
+              tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs }),
+            logger: log,
+          }),
+        }),
+      );
+    } catch (err) {
+      for (const l of listeners) l.close();
+      h1.close();
+      throw err;
+    }
+
+    for (const l of listeners) {
+      const { ip, port } = l.address;
+      for (const host of [ip.includes(':') ? `[${ip}]` : ip, '127.0.0.1', 'localhost', '[::1]'])
+        own.add(`${host}:${port}`);
+    }
+    const ready = options.ready ?? (() => true);
+    let proxy: Proxy | undefined;
+    const admin = new AdminServer({
+      listen: config.adminListen,
+      metrics: () => metrics.render(),
+      ready: () => ready(),
+      logFilter: options.logFilter ?? new ReloadableLogFilter(config.log),
+      env: options.env ?? {},
+      shutdownEnabled: config.shutdownEndpointEnabled,
+      onShutdown: () => proxy?.requestShutdown(),
+      logger: log,
+    });
+    let adminAddr: AddressInfo;
+    try {
+      adminAddr = await admin.listen();
+    } catch (err) {
+      for (const l of listeners) l.close();
+      h1.close();
+      throw err;
+    }
+    proxy = new Proxy({
+      config,
+      log,
+      tap,
+      metrics,
+      listeners,
+      admin,
+      adminAddr,
+      outbound: outboundRouter,
+      inbound: inboundRouter,
+      h1,
+      staticResolver,
+      ready,
+    });
+    log.info({ addresses: proxy.addresses }, 'proxy started');
+    return proxy;
+  }
+
+  /** The bound addresses (useful with port 0). */
+  get addresses(): ProxyAddresses {
+    const n = this.#config.outbound.listen.length;
+    return {
+      outbound: this.#listeners.slice(0, n).map((l) => l.address),
+      inbound: this.#listeners[n]!.address,
+      admin: { ip: this.#adminAddr.address, port: this.#adminAddr.port },
+    };
+  }
+
+  /** Whether the proxy reports ready. */
+  get ready(): boolean {
+    return this.#ready();
+  }
+
+  /** Replaces the static discovery data (after the discovery file changed). */
+  async reloadDiscoveryFile(): Promise<void> {
+    const file = this.#config.discoveryFile;
+    if (this.#static === undefined || file === undefined) return;
+    this.#static.update(parseStaticDiscovery(await readFile(file, 'utf8'), file));
+  }
+
+  /** Registers what to run when a shutdown is requested through `POST /shutdown`. */
+  onShutdownRequest(listener: () => void): void {
+    this.#onShutdown = listener;
+  }
+
+  /** Internal: the admin server asked for a shutdown. */
+  requestShutdown(): void {
+    if (this.#onShutdown !== undefined) this.#onShutdown();
+    else void this.shutdown();
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (HTTP/1 connections close
+   * after their current response, HTTP/2 ones get GOAWAY) within the grace period, then close
+   * everything.
+   */
+  shutdown(graceMs = this.#config.shutdownGracePeriodMs): Promise<void> {
+    this.#shuttingDown ??= (async () => {
+      this.#log.info({ graceMs }, 'shutting down');
+      for (const l of this.#listeners) l.close();
+      await Promise.all(this.#listeners.map((l) => l.drain(graceMs)));
+      this.#h1.close();
+      this.#outbound.close();
+      this.#inbound.close();
+      await this.#admin.close();
+    })();
+    return this.#shuttingDown;
+  }
+}
+
+function compose(base: Dispatcher, interceptors: Interceptor[]): Dispatcher {
+  let d = base;
+  for (const i of interceptors) d = i(d);
+  return d;
+}
