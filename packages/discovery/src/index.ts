@@ -44,6 +44,7 @@ export {
   type StaticAuthority,
   type StaticDiscovery,
 } from './static/static-file.js';
+export { type StaticFileWatchOptions, watchStaticDiscoveryFile } from './static/static-file-watch.js';
 export type {
   StaticMesh,
   StaticService,

@@ -1,6 +1,6 @@
 import { type Logger, nullLogger, type ServiceProfile } from '@skein/core';
 import { tcpAddressFromParts } from '@skein/core/proto';
-import { isObservable, map, type Observable, of } from 'rxjs';
+import { isObservable, map, type Observable, of, shareReplay } from 'rxjs';
 import { DestinationStatus } from '../discovery-error.js';
 import { defaultRetryBudget, translateServiceProfile } from '../profile/profile-translator.js';
 import type { ClientContext } from '../server/context-token.js';
@@ -19,7 +19,7 @@ import type { StaticDiscovery } from './static-file.js';
 
 /** Options of {@link StaticDestinationBackend}. */
 export interface StaticDestinationBackendOptions {
-  /** The parsed discovery file, or an Observable of it (e.g. reloaded when the file changes). */
+  /** The parsed discovery file, or an Observable of it (e.g. `watchStaticDiscoveryFile`, reloaded when the file changes). */
   readonly discovery: StaticDiscovery | Observable<StaticDiscovery>;
   /** Default opaque ports and cluster domain for names outside the file's `services`. */
   readonly settings?: MeshSettingsInput;
@@ -51,7 +51,10 @@ export class StaticDestinationBackend implements DestinationBackend {
   readonly #logger: Logger;
 
   constructor(options: StaticDestinationBackendOptions) {
-    this.#discovery = isObservable(options.discovery) ? options.discovery : of(options.discovery);
+    // Views subscribe one by one: share one subscription (one file watch) and replay the latest.
+    this.#discovery = (isObservable(options.discovery) ? options.discovery : of(options.discovery)).pipe(
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
     this.#settings = meshSettings(options.settings);
     this.#logger = options.logger ?? nullLogger;
   }

@@ -1,0 +1,158 @@
+import { parseArgs } from 'node:util';
+import {
+  AggregateConfigError,
+  ConfigError,
+  type HostPort,
+  isDnsName,
+  type LogFormat,
+  parseBool,
+  parseEnum,
+  parsePortSet,
+  parseSocketAddr,
+} from '@skein/core';
+import type { MeshSettingsInput } from '@skein/discovery/server';
+
+/** Where the destination service gets its answers. */
+export type SourceConfig =
+  | { readonly kind: 'kubernetes'; readonly kubeconfig: string | undefined }
+  | { readonly kind: 'static'; readonly file: string };
+
+/** The destination app's configuration, from flags and environment. */
+export interface DestinationAppConfig {
+  /** gRPC listen address (`-addr`, default `:8086`). */
+  readonly addr: HostPort;
+  /** Admin listen address: `/metrics`, `/ping`, `/live`, `/ready` (`-admin-addr`, default `:9996`). */
+  readonly adminAddr: HostPort;
+  readonly source: SourceConfig;
+  readonly mesh: MeshSettingsInput;
+  /** EnvFilter (`-log-level`, `SKEIN_DESTINATION_LOG`, default `info`). */
+  readonly logFilter: string;
+  readonly logFormat: LogFormat;
+}
+
+/** Flags, their environment variables, and their help. */
+const FLAGS = {
+  addr: ['SKEIN_DESTINATION_ADDR', 'gRPC listen address', ':8086'],
+  'admin-addr': ['SKEIN_DESTINATION_ADMIN_ADDR', 'admin listen address (metrics, health)', ':9996'],
+  kubeconfig: ['KUBECONFIG', 'kubeconfig file (default: in-cluster config, then ~/.kube/config)', undefined],
+  'static-file': [
+    'SKEIN_DESTINATION_STATIC_FILE',
+    'serve this discovery file instead of Kubernetes',
+    undefined,
+  ],
+  'cluster-domain': ['SKEIN_DESTINATION_CLUSTER_DOMAIN', 'cluster DNS domain', 'cluster.local'],
+  'identity-trust-domain': [
+    'SKEIN_DESTINATION_IDENTITY_TRUST_DOMAIN',
+    'identity trust domain',
+    'cluster.local',
+  ],
+  'controller-namespace': ['SKEIN_DESTINATION_CONTROLLER_NAMESPACE', 'control plane namespace', 'linkerd'],
+  'default-opaque-ports': [
+    'SKEIN_DESTINATION_DEFAULT_OPAQUE_PORTS',
+    'ports opaque by default',
+    '25,587,3306,4444,5432,6379,9300,11211',
+  ],
+  'enable-h2-upgrade': ['SKEIN_DESTINATION_ENABLE_H2_UPGRADE', 'hint H2 for meshed endpoints', 'true'],
+  'enable-ipv6': ['SKEIN_DESTINATION_ENABLE_IPV6', 'serve IPv6 endpoints', 'true'],
+  'log-level': ['SKEIN_DESTINATION_LOG', 'log filter (EnvFilter syntax)', 'info'],
+  'log-format': ['SKEIN_DESTINATION_LOG_FORMAT', 'plain or json', 'plain'],
+} as const satisfies Record<string, readonly [string, string, string | undefined]>;
+
+type Flag = keyof typeof FLAGS;
+
+/** The usage text. */
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([flag, [env, help, def]]) =>
+      `  -${flag.padEnd(22)} ${help} [$${env}]${def === undefined ? '' : ` (default ${def})`}`,
+  );
+  return `usage: skein-destination [flags]\n${lines.join('\n')}\n`;
+}
+
+/** A Go-style listen address (`:8086` means every IPv4 interface). */
+function listenAddr(text: string, variable: string): HostPort {
+  if (!text.startsWith(':')) return parseSocketAddr(text, variable);
+  try {
+    return parseSocketAddr(`0.0.0.0${text}`, variable);
+  } catch (err) {
+    throw new ConfigError(variable, text, `${(err as ConfigError).expected}, or :PORT for every interface`);
+  }
+}
+
+/**
+ * Reads the configuration: each flag (`-flag=value`, `--flag value`; Linkerd's single dash is
+ * accepted) overrides its environment variable, which overrides the default.
+ *
+ * @throws {ConfigError} for unknown flags; {@link AggregateConfigError} listing every bad value.
+ */
+export function readConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): DestinationAppConfig {
+  const args = argv.map((a) => (/^-[a-z]/.test(a) && !a.startsWith('--') ? `-${a}` : a));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new ConfigError(
+      'arguments',
+      argv.join(' '),
+      `flags among -${Object.keys(FLAGS).join(', -')} (${(err as Error).message})`,
+    );
+  }
+  const errors: ConfigError[] = [];
+  const raw = (flag: Flag): [string | undefined, string] => {
+    const [envName, , def] = FLAGS[flag];
+    const v = values[flag];
+    if (typeof v === 'string') return [v, `-${flag}`];
+    if (env[envName] !== undefined && env[envName] !== '') return [env[envName], envName];
+    return [def, `-${flag}`];
+  };
+  const read = <T>(flag: Flag, parse: (text: string, name: string) => T): T | undefined => {
+    const [text, name] = raw(flag);
+    if (text === undefined) return undefined;
+    try {
+      return parse(text, name);
+    } catch (err) {
+      if (err instanceof ConfigError) errors.push(err);
+      else throw err;
+      return undefined;
+    }
+  };
+  const addr = read('addr', listenAddr);
+  const adminAddr = read('admin-addr', listenAddr);
+  const file = raw('static-file')[0];
+  const dnsName = (t: string, n: string) => {
+    if (!isDnsName(t)) throw new ConfigError(n, t, 'a DNS name such as cluster.local');
+    return t;
+  };
+  const mesh: MeshSettingsInput = {
+    clusterDomain: read('cluster-domain', dnsName) ?? 'cluster.local',
+    identityTrustDomain: read('identity-trust-domain', dnsName) ?? 'cluster.local',
+    controllerNamespace: read('controller-namespace', dnsName) ?? 'linkerd',
+    defaultOpaquePorts: read('default-opaque-ports', (t, n) => {
+      parsePortSet(t, n);
+      return t;
+    }),
+    enableH2Upgrade: read('enable-h2-upgrade', parseBool) ?? true,
+    enableIpv6: read('enable-ipv6', parseBool) ?? true,
+  };
+  const logFormat = read('log-format', (t, n) => parseEnum(t, ['plain', 'json'] as const, n));
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new AggregateConfigError(errors);
+  return {
+    addr: addr!,
+    adminAddr: adminAddr!,
+    source:
+      file === undefined
+        ? { kind: 'kubernetes', kubeconfig: raw('kubeconfig')[0] }
+        : { kind: 'static', file },
+    mesh,
+    logFilter: raw('log-level')[0]!,
+    logFormat: logFormat ?? 'plain',
+  };
+}
