@@ -30,9 +30,9 @@ async function main(): Promise<number> {
     logger.error({ err }, 'failed to load plugins');
     return 1;
   }
-  let proxy: Proxy;
+  let proxy: SkeinProxy;
   try {
-    proxy = await Proxy.start({ config, logger, logFilter, env: process.env, ...plugins });
+    proxy = await SkeinProxy.start({ config, logger, logFilter, env: process.env, ...plugins });
   } catch (err) {
     logger.error({ err }, 'failed to start');
     return 1;

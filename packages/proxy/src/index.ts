@@ -1,5 +1,5 @@
 /**
- * `@skein/proxy`: Skein's data-plane proxy, as a library. `Proxy.start(readProxyConfig(env))`
+ * `@skein/proxy`: Skein's data-plane proxy, as a library. `SkeinProxy.start({ config: readProxyConfig(env) })`
  * runs a full proxy; the pieces (HTTP/1 and HTTP/2 engines, dispatchers, routers, resolvers,
  * detection, listeners) are exported for embedding and plugins.
  *
@@ -63,7 +63,7 @@ export {
   outboundAuthority,
 } from './outbound/http-router.js';
 export { type LoadedPlugins, loadPlugins, type ProxyPlugin } from './plugins/plugin.js';
-export { Proxy, type ProxyAddresses, type ProxyOptions } from './proxy.js';
+export { type ProxyAddresses, type ProxyOptions, SkeinProxy } from './proxy.js';
 export { tapInterceptor } from './tap/tap-interceptor.js';
 export {
   forwardOpaque,

@@ -23,7 +23,7 @@ import type { SocketAddr } from './transport/connection-info.js';
 import { tcpConnector } from './transport/connector.js';
 import { Listener } from './transport/listener.js';
 
-/** Everything a {@link Proxy} is built from. */
+/** Everything a {@link SkeinProxy} is built from. */
 export interface ProxyOptions {
   /** The configuration, usually from {@link readProxyConfig}. */
   config: ProxyConfig;
@@ -70,7 +70,7 @@ export interface ProxyAddresses {
  *   inbound:  listener → TLS detect → HTTP detect → server → tap → identity headers → app pool
  * ```
  */
-export class Proxy {
+export class SkeinProxy {
   /** The tap hub; the tap server subscribes to it. */
   readonly tap: TapHub;
   /** The proxy's metrics. */
@@ -117,7 +117,7 @@ export class Proxy {
   }
 
   /** Builds and starts a proxy; resolves once every listener is bound. */
-  static async start(options: ProxyOptions): Promise<Proxy> {
+  static async start(options: ProxyOptions): Promise<SkeinProxy> {
     const config = options.config;
     const log = options.logger ?? nullLogger;
     const tap = new TapHub();
@@ -254,7 +254,7 @@ export class Proxy {
         own.add(`${host}:${port}`);
     }
     const ready = options.ready ?? (() => true);
-    let proxy: Proxy | undefined;
+    let proxy: SkeinProxy | undefined;
     const admin = new AdminServer({
       listen: config.adminListen,
       metrics: () => metrics.render(),
@@ -273,7 +273,7 @@ export class Proxy {
       h1.close();
       throw err;
     }
-    proxy = new Proxy({
+    proxy = new SkeinProxy({
       config,
       log,
       tap,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProxyConfig } from '../src/config/proxy-config.js';
-import { Proxy } from '../src/proxy.js';
+import { SkeinProxy } from '../src/proxy.js';
 
 interface Res {
   status: number;
@@ -37,7 +37,7 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
   const discoveryFile = join(dir, 'discovery.yaml');
   const backends: http.Server[] = [];
   const hits = new Map<string, number>();
-  let proxy: Proxy;
+  let proxy: SkeinProxy;
   let outbound = 0;
   let admin = 0;
   let slowRelease: (() => void) | undefined;
@@ -75,7 +75,7 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
       LINKERD2_PROXY_ADMIN_LISTEN_ADDR: '127.0.0.1:0',
       SKEIN_PROXY_DISCOVERY_FILE: discoveryFile,
     });
-    proxy = await Proxy.start({ config, env: { SKEIN_TEST: '1' } });
+    proxy = await SkeinProxy.start({ config, env: { SKEIN_TEST: '1' } });
     outbound = proxy.addresses.outbound[0]!.port;
     admin = proxy.addresses.admin.port;
   });

@@ -27,7 +27,7 @@ export interface ProxyPlugin {
   readonly balancers?: Readonly<Record<string, StrategyFactory>>;
 }
 
-/** What {@link loadPlugins} returns, ready to pass to `Proxy.start`. */
+/** What {@link loadPlugins} returns, ready to pass to `SkeinProxy.start`. */
 export interface LoadedPlugins {
   /** Every plugin's outbound layers, in load order. */
   outboundInterceptors: Interceptor[];
