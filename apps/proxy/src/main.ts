@@ -4,7 +4,7 @@
 import { watch } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { AggregateConfigError, ConfigError, createLogger, ReloadableLogFilter } from '@skein/core';
-import { loadPlugins, Proxy, readProxyConfig } from '@skein/proxy';
+import { loadPlugins, readProxyConfig, SkeinProxy } from '@skein/proxy';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof readProxyConfig>;
