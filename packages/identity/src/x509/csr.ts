@@ -8,7 +8,7 @@ import {
   contentOf,
   DerError,
   expectTlv,
-  oidText,
+  oidOf,
   readTlv,
   stringText,
 } from './der-reader.js';
@@ -111,7 +111,7 @@ function readCsr(der: Uint8Array): CsrInfo {
   for (const rdn of childrenOf(der, subject)) {
     for (const atv of childrenOf(der, expectTlv(rdn, 0x31, 'RelativeDistinguishedName'))) {
       const [type, value] = childrenOf(der, expectTlv(atv, 0x30, 'AttributeTypeAndValue'));
-      if (type !== undefined && value !== undefined && oidText(contentOf(der, type)) === Oid.commonName) {
+      if (value !== undefined && oidOf(der, type, 'attribute type') === Oid.commonName) {
         commonName = stringText(der, value);
       }
     }
@@ -120,19 +120,13 @@ function readCsr(der: Uint8Array): CsrInfo {
   if (attrsTlv !== undefined) {
     for (const attribute of childrenOf(der, expectTlv(attrsTlv, 0xa0, 'attributes'))) {
       const [type, values] = childrenOf(der, attribute);
-      if (
-        type === undefined ||
-        values === undefined ||
-        oidText(contentOf(der, type)) !== Oid.extensionRequest
-      )
-        continue;
+      if (values === undefined || oidOf(der, type, 'attribute type') !== Oid.extensionRequest) continue;
       for (const extensions of childrenOf(der, values)) {
         for (const ext of childrenOf(der, expectTlv(extensions, 0x30, 'Extensions'))) {
           const parts = childrenOf(der, ext);
           const id = parts[0];
           const value = parts[parts.length - 1];
-          if (id === undefined || value === undefined || oidText(contentOf(der, id)) !== Oid.subjectAltName)
-            continue;
+          if (value === undefined || oidOf(der, id, 'extnID') !== Oid.subjectAltName) continue;
           const inner = contentOf(der, expectTlv(value, 0x04, 'extnValue'));
           altNames = altNamesOfDer(inner);
         }
@@ -141,7 +135,7 @@ function readCsr(der: Uint8Array): CsrInfo {
   }
   const sigAlg = childrenOf(der, expectTlv(sigAlgTlv, 0x30, 'signatureAlgorithm'))[0];
   const signature = contentOf(der, expectTlv(sigTlv, 0x03, 'signature'));
-  const hash = hashOfSignatureOid(sigAlg === undefined ? '' : oidText(contentOf(der, sigAlg)));
+  const hash = hashOfSignatureOid(oidOf(der, sigAlg, 'signature algorithm'));
   let signatureValid = false;
   try {
     signatureValid =

@@ -84,3 +84,8 @@ export function stringText(der: Uint8Array, tlv: Tlv): string {
     tlv.tag === 0x0c ? 'utf8' : 'latin1',
   );
 }
+
+/** The dotted text of an OBJECT IDENTIFIER TLV. @throws DerError when the tag is not OID. */
+export function oidOf(der: Uint8Array, tlv: Tlv | undefined, what: string): string {
+  return oidText(contentOf(der, expectTlv(tlv, 0x06, what)));
+}
