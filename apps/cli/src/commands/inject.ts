@@ -58,7 +58,9 @@ export const injectCommand: SkeinCommand = {
         'namespace of the control plane',
         process.env.LINKERD_NAMESPACE ?? 'linkerd',
       )
-      .option('--ignore-cluster', 'accepted for compatibility: skein never reads the cluster configuration');
+      .option('--no-manual', 'only annotate (the default)')
+      .option('--ignore-cluster', 'accepted for compatibility: skein never reads the cluster configuration')
+      .option('--no-ignore-cluster', 'accepted for compatibility');
     addProxyFlags(command).action(async (inputs: string[], options: InjectOptions) => {
       const config = resolveCliInjectConfig({
         valuesFiles: await readValuesFiles(options.values),

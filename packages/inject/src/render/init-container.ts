@@ -79,6 +79,10 @@ export function renderInitContainer(ctx: RenderContext): Container {
   c.securityContext = initSecurityContext(ctx);
   c.terminationMessagePolicy = 'FallbackToLogsOnError';
   c.volumeMounts = [{ mountPath: v.proxyInit.xtMountPath.mountPath, name: v.proxyInit.xtMountPath.name }];
+  // Linkerd gives proxy-init the app's service-account mount too (proxyInit.saMountPath).
+  const sa = ctx.serviceAccountMount;
+  if (sa !== undefined)
+    c.volumeMounts.push({ mountPath: sa.mountPath, name: sa.name, readOnly: sa.readOnly === true });
   return c;
 }
 

@@ -79,6 +79,12 @@ function transformObject(
   return { object: normalizeWorkload(r.object as KubeObject), rewritten: true };
 }
 
+/** A List's metadata as Linkerd writes it back: always present, without empty fields. */
+function listMeta(meta: unknown): Record<string, unknown> {
+  if (!isRecord(meta)) return {};
+  return Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== null && v !== ''));
+}
+
 function transformDocument(
   js: unknown,
   options: TransformManifestsOptions,
@@ -94,7 +100,7 @@ function transformDocument(
       rewritten ||= out.rewritten;
     }
     if (!rewritten) return { object: js, rewritten: false };
-    return { object: { ...js, items, metadata: isRecord(js.metadata) ? js.metadata : {} }, rewritten: true };
+    return { object: { ...js, items, metadata: listMeta(js.metadata) }, rewritten: true };
   }
   return transformObject(js, options, reports);
 }

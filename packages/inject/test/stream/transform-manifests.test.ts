@@ -132,3 +132,16 @@ describe('readManifestInputs', () => {
     await expect(readManifestInputs(join(dir, 'missing'))).rejects.toThrow(/missing/);
   });
 });
+
+describe('List metadata', () => {
+  it('is written back without empty fields, as Linkerd re-encodes it', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      metadata: { resourceVersion: '', selfLink: '' },
+      items: [emojivotoDeployment()],
+    };
+    const r = transformManifests(stringify(list), { injector, mode: 'manual' });
+    expect((docs(r.output)[0] as { metadata: unknown }).metadata).toEqual({});
+  });
+});

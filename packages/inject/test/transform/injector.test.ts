@@ -244,3 +244,54 @@ describe('Injector in the webhook', () => {
     expect(injector.opaquePorts(pod({ ports: [80] }), {}).patch).toEqual([]);
   });
 });
+
+describe('every injectable kind', () => {
+  const injector = new Injector({ values: testValues() });
+  const template = {
+    metadata: { labels: { app: 'a' } },
+    spec: { containers: [{ name: 'a', image: 'a:1' }] },
+  };
+  it.each([
+    ['Deployment', 'apps/v1', { template }, '/spec/template'],
+    ['ReplicaSet', 'apps/v1', { template }, '/spec/template'],
+    ['ReplicationController', 'v1', { template }, '/spec/template'],
+    ['StatefulSet', 'apps/v1', { serviceName: 'a', template }, '/spec/template'],
+    ['DaemonSet', 'apps/v1', { template }, '/spec/template'],
+    ['Job', 'batch/v1', { template }, '/spec/template'],
+    [
+      'CronJob',
+      'batch/v1',
+      { schedule: '@daily', jobTemplate: { spec: { template } } },
+      '/spec/jobTemplate/spec/template',
+    ],
+  ])('%s gets the proxy under %s and its owner label', (kind, apiVersion, spec, prefix) => {
+    const { patch, report } = injector.inject({
+      apiVersion,
+      kind,
+      metadata: { name: 'x', namespace: 'n' },
+      spec,
+    });
+    expect(report.outcome).toBe('injected');
+    expect(patch.every((op) => op.path.startsWith(`${prefix}/`))).toBe(true);
+    expect(patch).toContainEqual({
+      op: 'add',
+      path: `${prefix}/metadata/labels/linkerd.io~1proxy-${kind.toLowerCase()}`,
+      value: 'x',
+    });
+  });
+
+  it('gives linkerd-init the app service-account mount as well', () => {
+    const sa = {
+      name: 'kube-api-access-x',
+      mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+      readOnly: true,
+    };
+    const obj = {
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'a', volumeMounts: [sa] }] },
+    };
+    const spec = (injector.inject(obj).object as { spec: PodSpec }).spec;
+    for (const c of spec.initContainers!) expect(c.volumeMounts).toContainEqual(sa);
+  });
+});
