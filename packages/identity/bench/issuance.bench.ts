@@ -2,7 +2,7 @@
 // Run: npm run bench -w @skein/identity
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import {
   CertificateAuthority,
   CertifyService,
@@ -41,11 +41,18 @@ function rate(label: string, seconds: number, fn: () => void): number {
     n += 20;
   }
   const perSec = n / ((performance.now() - start) / 1000);
-  console.log(`${label.padEnd(58)} ${perSec.toFixed(0).padStart(8)} /s  ${(1000 / perSec).toFixed(3)} ms each`);
+  console.log(
+    `${label.padEnd(58)} ${perSec.toFixed(0).padStart(8)} /s  ${(1000 / perSec).toFixed(3)} ms each`,
+  );
   return perSec;
 }
 
-async function rateAsync(label: string, seconds: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
+async function rateAsync(
+  label: string,
+  seconds: number,
+  concurrency: number,
+  fn: () => Promise<unknown>,
+): Promise<number> {
   for (let i = 0; i < 20; i++) await fn();
   let n = 0;
   const start = performance.now();
@@ -59,7 +66,9 @@ async function rateAsync(label: string, seconds: number, concurrency: number, fn
     }),
   );
   const perSec = n / ((performance.now() - start) / 1000);
-  console.log(`${label.padEnd(58)} ${perSec.toFixed(0).padStart(8)} /s  ${(1000 / perSec).toFixed(3)} ms each`);
+  console.log(
+    `${label.padEnd(58)} ${perSec.toFixed(0).padStart(8)} /s  ${(1000 / perSec).toFixed(3)} ms each`,
+  );
   return perSec;
 }
 
@@ -97,8 +106,14 @@ const service = new CertifyService({
 });
 const server = await startCertifyServer(service, '127.0.0.1:0');
 const transport = grpcCertify({ address: `127.0.0.1:${server.port}` });
-const request = { identity: id('web'), token: new Uint8Array(Buffer.from('t')), certificateSigningRequest: keys.csr };
-await rateAsync('Certify over gRPC (localhost, 8 in flight, static token)', 3, 8, () => transport.certify(request));
+const request = {
+  identity: id('web'),
+  token: new Uint8Array(Buffer.from('t')),
+  certificateSigningRequest: keys.csr,
+};
+await rateAsync('Certify over gRPC (localhost, 8 in flight, static token)', 3, 8, () =>
+  transport.certify(request),
+);
 transport.close();
 await server.close();
 
@@ -121,7 +136,13 @@ const meshRate = await rateAsync('Skein: MeshTlsDialer → MeshTlsServer.accept'
 });
 
 const plain = createTlsServer(
-  { cert: serverCreds.certificatePem, key: serverCreds.keyPem, ca: anchors.pem, requestCert: true, minVersion: 'TLSv1.3' },
+  {
+    cert: serverCreds.certificatePem,
+    key: serverCreds.keyPem,
+    ca: anchors.pem,
+    requestCert: true,
+    minVersion: 'TLSv1.3',
+  },
   (s) => s.end(),
 );
 plain.on('tlsClientError', () => {});

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { IdentityCertMetrics } from '@skein/core';
+import { Registry } from 'prom-client';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../../src/ca/certificate-authority.js';
@@ -78,6 +80,24 @@ describe('WorkloadIdentity', () => {
     expect(creds.intermediates.map((i) => i.subjectCommonName)).toEqual(['identity.linkerd.cluster.local']);
     expect(creds.certificatePem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     expect(c.current).toBe(creds);
+  });
+
+  it('updates the proxy’s control_identity_cert_* metrics (IdentityCertMetrics from @skein/core)', async () => {
+    const registry = new Registry();
+    const failing = client({
+      metrics: new IdentityCertMetrics(registry),
+      token: tmp.write('token-metrics', 'nope'),
+    });
+    failing.start();
+    await new Promise((r) => setTimeout(r, 250));
+    tmp.write('token-metrics', 'good');
+    const creds = await failing.ready();
+    const text = await registry.metrics();
+    expect(text).toContain(
+      `control_identity_cert_expiration_timestamp_seconds ${creds.validUntil.getTime() / 1000}`,
+    );
+    expect(text).toMatch(/control_identity_cert_refreshes_total\{result="ok"\} 1/);
+    expect(text).toMatch(/control_identity_cert_refreshes_total\{result="error"\} [1-9]/);
   });
 
   it('refreshes at 70% of the lifetime and publishes each certificate', async () => {

@@ -19,7 +19,9 @@ function outcome(bytes: Uint8Array): 'ok' | 'identity-error' | string {
 describe('CSR parsing of hostile input', () => {
   it('only ever succeeds or throws IdentityError, for random bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => ['ok', 'identity-error'].includes(outcome(bytes))),
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) =>
+        ['ok', 'identity-error'].includes(outcome(bytes)),
+      ),
       { numRuns: 2000 },
     );
   });
@@ -31,7 +33,8 @@ describe('CSR parsing of hostile input', () => {
         if (!truncate) bytes[at] = value;
         const result = outcome(bytes);
         // A changed byte either breaks the structure or (if it parses) the signature.
-        if (result === 'ok' && !truncate && value !== csr[at]) return parseCsr(bytes).signatureValid === false;
+        if (result === 'ok' && !truncate && value !== csr[at])
+          return parseCsr(bytes).signatureValid === false;
         return result === 'ok' || result === 'identity-error';
       }),
       { numRuns: 3000 },
