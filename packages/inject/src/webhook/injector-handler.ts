@@ -75,7 +75,7 @@ async function resolveOwner(
  * pod, look up its namespace, inject when the annotations say so (returning the JSON Patch),
  * otherwise add the default opaque-ports annotation when it applies; for a Service, add the
  * opaque-ports annotation. Other objects are admitted unchanged. Lookup errors become
- * `allowed: false` with the message, as Linkerd's handler errors do.
+ * `allowed: false` with the message, as Linkerd's handler errors do. Only CREATE is patched.
  */
 export function createInjectorAdmissionHandler(options: InjectorHandlerOptions): AdmissionHandler {
   const { injector, getNamespace, metrics } = options;
@@ -86,8 +86,10 @@ export function createInjectorAdmissionHandler(options: InjectorHandlerOptions):
     const namespace =
       request.namespace ??
       (isRecord(object) && isRecord(object.metadata) ? String(object.metadata.namespace ?? '') : '');
-    if ((kind !== 'Pod' && kind !== 'Service') || !isRecord(object))
+    // Linkerd's webhook is registered for CREATE; anything else is admitted untouched.
+    if (request.operation !== 'CREATE' || (kind !== 'Pod' && kind !== 'Service') || !isRecord(object)) {
       return { uid: request.uid, allowed: true };
+    }
     const meta = (object as KubeObject).metadata;
     const labels = {
       ownerKind: kind.toLowerCase(),

@@ -117,6 +117,15 @@ describe('proxy injector webhook over HTTPS', () => {
     expect(none.response).toEqual({ uid: expect.any(String), allowed: true });
   });
 
+  it('admits updates and other kinds untouched', async () => {
+    const update = await review(admissionReview('Pod', pod(), { operation: 'UPDATE' }));
+    expect(update.response).toEqual({ uid: expect.any(String), allowed: true });
+    const cm = await review(
+      admissionReview('ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
+    );
+    expect(cm.response).toEqual({ uid: expect.any(String), allowed: true });
+  });
+
   it('answers in the apiVersion of the review (v1beta1)', async () => {
     const out = await review(
       admissionReview('Pod', pod(), { apiVersion: 'admission.k8s.io/v1beta1', namespace: 'plain' }),
