@@ -149,12 +149,18 @@ describe('skein-identity (local mesh: static tokens)', () => {
   });
 
   it('is not ready and answers Unavailable without an issuer', async () => {
-    const { proc, certify, admin } = await start([
-      '--issuer-dir',
-      join(dir, 'missing'),
-      '--static-tokens-file',
-      join(dir, 'tokens.txt'),
-    ]);
+    // anchors from the environment win over the (missing) file
+    const { proc, certify, admin } = await start(
+      [
+        '--issuer-dir',
+        join(dir, 'missing'),
+        '--static-tokens-file',
+        join(dir, 'tokens.txt'),
+        '--trust-anchors-file',
+        join(dir, 'nope.pem'),
+      ],
+      { SKEIN_IDENTITY_TRUST_ANCHORS_PEM: anchor.certificatePem },
+    );
     expect(await get(admin, '/ready')).toEqual({ status: 503, text: 'no issuer loaded\n' });
     await expect(certifyOnce(certify, 'web-token')).rejects.toThrow(
       new RegExp(`${status.UNAVAILABLE} UNAVAILABLE: no issuer is loaded yet`),
@@ -170,6 +176,15 @@ describe('skein-identity (local mesh: static tokens)', () => {
     expect(await proc.exited).toMatchObject({ code: 2 });
     expect(proc.stderr()).toMatch(/invalid --issuance-lifetime="1 day"/);
     expect(proc.stderr()).toMatch(/invalid --addr="nowhere"/);
+    const anchorsBad = await runProcess({
+      command: process.execPath,
+      args: [BIN, '--static-tokens-file', join(dir, 'tokens.txt')],
+      env: { PATH: process.env.PATH, SKEIN_IDENTITY_TRUST_ANCHORS_PEM: 'not a certificate' },
+    });
+    expect(await anchorsBad.exited).toMatchObject({ code: 2 });
+    expect(anchorsBad.stderr()).toMatch(
+      /SKEIN_IDENTITY_TRUST_ANCHORS_PEM: expected at least one "-----BEGIN CERTIFICATE-----" block/,
+    );
   });
 });
 

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig, usage } from '../src/config.js';
+
+describe('readConfig', () => {
+  it('uses Linkerd’s defaults', () => {
+    const c = readConfig([], {});
+    expect(c).toMatchObject({
+      addr: '0.0.0.0:8080',
+      adminAddr: '0.0.0.0:9990',
+      issuerDir: '/var/run/linkerd/identity/issuer',
+      trustAnchorsFile: '/var/run/linkerd/identity/trust-roots/ca-bundle.crt',
+      trustDomain: 'cluster.local',
+      controllerNamespace: 'linkerd',
+      issuanceLifetimeMs: 24 * 3600_000,
+      clockSkewMs: 20_000,
+      staticTokensFile: undefined,
+      logFormat: 'plain',
+    });
+  });
+
+  it('takes flags over env, and env over defaults', () => {
+    const env = {
+      SKEIN_IDENTITY_ADDR: '127.0.0.1:9000',
+      SKEIN_IDENTITY_TRUST_DOMAIN: 'example.org',
+      SKEIN_IDENTITY_ISSUANCE_LIFETIME: '1h',
+    };
+    const c = readConfig(['--addr', '127.0.0.1:7000', '--clock-skew-allowance', '0'], env);
+    expect(c.addr).toBe('127.0.0.1:7000');
+    expect(c.trustDomain).toBe('example.org');
+    expect(c.issuanceLifetimeMs).toBe(3600_000);
+    expect(c.clockSkewMs).toBe(0);
+  });
+
+  it('reports every bad setting with its name, value and expected form', () => {
+    expect(() =>
+      readConfig(['--issuance-lifetime', '0'], {
+        SKEIN_IDENTITY_ADMIN_ADDR: 'x',
+        SKEIN_IDENTITY_LOG_FORMAT: 'xml',
+      }),
+    ).toThrow(
+      [
+        '3 configuration settings are invalid:',
+        '  - invalid SKEIN_IDENTITY_LOG_FORMAT="xml": expected "plain" or "json"',
+        '  - invalid SKEIN_IDENTITY_ADMIN_ADDR="x": expected HOST:PORT where HOST is an IP or a DNS name, e.g. 127.0.0.1:4140 or dst.linkerd.svc:8086; the port is missing',
+        '  - invalid --issuance-lifetime="0": expected a duration greater than 0',
+      ].join('\n'),
+    );
+    expect(() => readConfig(['--nope'], {})).toThrow(/invalid arguments="--nope": expected known flags only/);
+  });
+
+  it('documents every flag', () => {
+    expect(usage()).toContain('--static-tokens-file');
+    expect(usage()).toContain('SKEIN_IDENTITY_TRUST_ANCHORS_PEM');
+  });
+});
