@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MeshTlsDialer } from '../../src/tls/mesh-tls-dialer.js';
 import { TRANSPORT_ALPN } from '../../src/tls/tls-settings.js';
 import { startEchoServer } from '../support/mesh-servers.js';
 import { issueCredentials, saIdentity, TestCredentials, tempDir, testPki } from '../support/pki.js';
@@ -95,6 +96,59 @@ describe('OpenSSL interoperability', () => {
       expect(bad.output).toMatch(/unable to get local issuer certificate|verify error/);
     } finally {
       await server.close();
+    }
+  });
+
+  it('MeshTlsDialer completes mTLS with openssl s_server presenting a Skein-issued certificate', async () => {
+    const server = issueCredentials(pki, web);
+    const client = issueCredentials(pki, vote);
+    const child = spawn(
+      'openssl',
+      [
+        's_server',
+        '-accept',
+        '0',
+        '-naccept',
+        '1',
+        '-tls1_3',
+        '-cert',
+        tmp.write('srv.pem', server.certificatePem),
+        '-cert_chain',
+        tmp.write('srv-chain.pem', server.certificatePem),
+        '-key',
+        tmp.write('srv.key', server.keyPem),
+        '-CAfile',
+        tmp.write('anchors2.pem', pki.anchors.pem),
+        '-Verify',
+        '2',
+        '-verify_return_error',
+        '-alpn',
+        `${TRANSPORT_ALPN},h2`,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      for (let i = 0; i < 100 && !/ACCEPT .*:(\d+)/.test(output); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      const port = Number(/ACCEPT .*:(\d+)/.exec(output)?.[1]);
+      const socket = await new MeshTlsDialer(new TestCredentials(client)).connect({
+        host: '127.0.0.1',
+        port,
+        serverName: web,
+      });
+      expect(socket.getProtocol()).toBe('TLSv1.3');
+      expect(socket.alpnProtocol).toBe(TRANSPORT_ALPN);
+      socket.write('hello from skein\n');
+      for (let i = 0; i < 100 && !output.includes('hello from skein'); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(output).toContain('hello from skein');
+      expect(output).toMatch(/Client certificate[\s\S]*voting\.emojivoto/);
+      socket.destroy();
+    } finally {
+      child.kill();
     }
   });
 });
