@@ -1,5 +1,4 @@
 import type { Http2Session } from 'node:http2';
-import { H2 } from './stream-errors.js';
 
 /**
  * Sends a PING every `intervalMs` on an HTTP/2 session and destroys the session when one is not
@@ -22,7 +21,7 @@ export function startKeepAlive(session: Http2Session, intervalMs: number, timeou
     }
     const now = performance.now();
     if (sentAt >= 0) {
-      if (now - sentAt >= timeoutMs) session.destroy(undefined, H2.NO_ERROR);
+      if (now - sentAt >= timeoutMs) session.destroy();
       return;
     }
     if (now - lastAck < intervalMs) return;

@@ -219,7 +219,8 @@ export class Http2ServerConnection implements ServerExchangeOwner {
       'rapid-reset',
       `${this.#guard.prematureResets} of ${this.#streams} streams reset by the client right after opening`,
     );
-    this.session.destroy(undefined, H2.ENHANCE_YOUR_CALM);
+    // With both an error and a code, node:http2 sends GOAWAY with that code before closing.
+    this.session.destroy(new Error('rapid reset detected'), H2.ENHANCE_YOUR_CALM);
   }
 
   #idle(): void {

@@ -86,7 +86,9 @@ export class Http2ServerExchange implements ResponseHandler {
     s[kExchange] = this;
     s.on('close', onStreamClose);
     s.on('error', ignore);
-    if (!endStream) {
+    // A CONNECT stream carries tunnel bytes, not a body: they stay in the (flow-controlled)
+    // stream until the upstream accepts the tunnel, then are piped through.
+    if (!endStream && request.method !== 'CONNECT') {
       const body = new RequestBody(s);
       this.#body = body;
       request.body = body;
@@ -182,6 +184,7 @@ export class Http2ServerExchange implements ResponseHandler {
     this.#waitTrailers = wait;
     if (endStream) {
       this.#finishResponse();
+      if (this.#body === null) this.#stopRequestBody();
       return;
     }
     s.on('drain', onStreamDrain);
@@ -204,7 +207,9 @@ export class Http2ServerExchange implements ResponseHandler {
     this.#trailers = trailers;
     this.#finishResponse();
     const s = this.#stream;
-    if (!s.destroyed) s.end();
+    if (s.destroyed) return;
+    s.end();
+    if (this.#body === null && !this.#requestEnded) this.#stopRequestBody();
   }
 
   onError(error: Error): void {
@@ -253,9 +258,6 @@ export class Http2ServerExchange implements ResponseHandler {
     this.#responseDone = true;
     s.respond(http2ResponseHeaders({ ...head, headers: [] }), RESPOND_BODY);
     // From now on the stream is a byte tunnel: bypass the request body and pipe both ways.
-    this.#body?.detach();
-    s.removeListener('data', onRequestData);
-    s.removeListener('end', onRequestEnd);
     if (rest.length > 0) s.write(rest);
     s.pipe(upstream);
     upstream.pipe(s);
