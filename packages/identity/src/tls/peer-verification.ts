@@ -3,6 +3,7 @@ import { IdentityError, IdentityErrorCode } from '../errors.js';
 import { verifyChain } from '../trust/chain-verifier.js';
 import type { TrustAnchors } from '../trust/trust-anchors.js';
 import { type CertificateInfo, firstSanIdentity, readCertificate } from '../x509/certificate-info.js';
+import { Oid } from '../x509/oids.js';
 
 /** What a server learned about its client. */
 export interface PeerVerification {
@@ -50,5 +51,13 @@ export function verifyClientCertificate(
     candidates.push(readCertificate(new Uint8Array(c.raw), 'client chain certificate'));
   }
   verifyChain(leaf, candidates, anchors, { now });
+  // OpenSSL checks the purpose in a tls.Server; do the same: an EKU, when present, must allow client auth.
+  const eku = leaf.extKeyUsage;
+  if (eku !== undefined && !eku.includes(Oid.clientAuth) && !eku.includes(Oid.anyExtendedKeyUsage)) {
+    throw new IdentityError(
+      IdentityErrorCode.Chain,
+      `client certificate "${firstSanIdentity(leaf) ?? leaf.subjectCommonName ?? ''}" is not for client authentication (EKU ${eku.join(', ')})`,
+    );
+  }
   return { identity: firstSanIdentity(leaf), certificate: leaf };
 }

@@ -34,6 +34,8 @@ export interface CertificateInfo {
   readonly keyAlgorithm: KeyAlgorithm;
   /** The subject key identifier, if present. */
   readonly subjectKeyId: Uint8Array | undefined;
+  /** Extended key usage OIDs, or `undefined` when the certificate has no EKU extension (any use). */
+  readonly extKeyUsage: readonly string[] | undefined;
   /** The parsed certificate (pkijs), for re-use as an issuer name. */
   readonly parsed: pkijs.Certificate;
 }
@@ -77,12 +79,15 @@ export function readCertificate(der: Uint8Array, source = 'certificate'): Certif
   let altNames: AltNames = { dns: [], uris: [], emails: [], ips: [], all: [] };
   let isCa = false;
   let subjectKeyId: Uint8Array | undefined;
+  let extKeyUsage: string[] | undefined;
   for (const ext of parsed.extensions ?? []) {
     const value: unknown = ext.parsedValue;
     if (ext.extnID === Oid.subjectAltName && value instanceof pkijs.AltName) {
       altNames = altNamesFrom(value.altNames);
     } else if (ext.extnID === Oid.basicConstraints && value instanceof pkijs.BasicConstraints) {
       isCa = value.cA;
+    } else if (ext.extnID === Oid.extKeyUsage && value instanceof pkijs.ExtKeyUsage) {
+      extKeyUsage = [...value.keyPurposes];
     } else if (ext.extnID === Oid.subjectKeyIdentifier && value instanceof asn1js.OctetString) {
       subjectKeyId = value.valueBlock.valueHexView.slice();
     }
@@ -101,6 +106,7 @@ export function readCertificate(der: Uint8Array, source = 'certificate'): Certif
     signatureAlgorithm: SIGNATURE_ALGORITHM_NAMES[sigOid] ?? sigOid,
     keyAlgorithm: keyAlgorithmOf(x509.publicKey),
     subjectKeyId,
+    extKeyUsage,
     parsed,
   };
 }

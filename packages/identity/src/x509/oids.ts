@@ -19,6 +19,7 @@ export const Oid = {
   extKeyUsage: '2.5.29.37',
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
+  anyExtendedKeyUsage: '2.5.29.37.0',
 } as const;
 
 /** Readable names of the signature algorithms Skein reports. */

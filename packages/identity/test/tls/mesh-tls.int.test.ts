@@ -1,14 +1,19 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect as netConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../../src/ca/certificate-authority.js';
+import { generateKeyMaterial } from '../../src/client/key-material.js';
+import { workloadCredentials } from '../../src/client/workload-credentials.js';
 import { IdentityError, IdentityErrorCode } from '../../src/errors.js';
 import { MeshTlsDialer } from '../../src/tls/mesh-tls-dialer.js';
 import { type AcceptedConnection, createMeshTlsServer } from '../../src/tls/mesh-tls-server.js';
 import { TRANSPORT_ALPN } from '../../src/tls/tls-settings.js';
+import { readCertificate } from '../../src/x509/certificate-info.js';
+import { decodeCertificatesPem, encodePem } from '../../src/x509/pem.js';
 import { type EchoServer, roundTrip, startEchoServer } from '../support/mesh-servers.js';
-import { issueCredentials, saIdentity, TestCredentials, testPki } from '../support/pki.js';
+import { issueCredentials, openssl, saIdentity, TestCredentials, tempDir, testPki } from '../support/pki.js';
 
 const pki = testPki();
 const web = saIdentity('web', 'emojivoto');
@@ -141,6 +146,55 @@ describe('mesh mTLS between two endpoints', () => {
     expect((outcome as Error).message).toMatch(
       /does not chain to the trust anchors \("root\.linkerd\.cluster\.local"\)/,
     );
+  });
+
+  it('rejects a client certificate whose EKU does not allow client authentication (made by openssl)', async () => {
+    const tmp = tempDir();
+    try {
+      const keys = generateKeyMaterial(vote);
+      const csr = tmp.write('vote.csr', encodePem('CERTIFICATE REQUEST', keys.csr));
+      const ext = tmp.write('ext.cnf', `extendedKeyUsage=serverAuth\nsubjectAltName=DNS:${vote}\n`);
+      const out = `${tmp.dir}/vote.pem`;
+      const made = await openssl([
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        tmp.write('issuer.pem', pki.issuer.certificatePem),
+        '-CAkey',
+        tmp.write('issuer.key', pki.issuer.keyPem),
+        '-set_serial',
+        '99',
+        '-days',
+        '1',
+        '-extfile',
+        ext,
+        '-out',
+        out,
+      ]);
+      expect(made.code).toBe(0);
+      const leaf = readCertificate(decodeCertificatesPem(readFileSync(out, 'utf8'))[0] ?? new Uint8Array());
+      expect(leaf.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+      const creds = workloadCredentials({
+        localName: vote,
+        certificate: leaf,
+        intermediates: [pki.issuer.certificate],
+        privateKey: keys.privateKey,
+        keyPem: keys.keyPem,
+        trustAnchors: pki.anchors,
+      });
+      const server = await echo();
+      const refused = server.next();
+      await dial(server.port, new TestCredentials(creds)).catch(() => undefined);
+      const outcome = await refused;
+      expect((outcome as IdentityError).code).toBe(IdentityErrorCode.Chain);
+      expect((outcome as Error).message).toMatch(
+        /is not for client authentication \(EKU 1\.3\.6\.1\.5\.5\.7\.3\.1\)/,
+      );
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('rejects a plaintext client with a clear error, and fails closed against a plaintext server', async () => {
