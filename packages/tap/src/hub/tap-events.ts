@@ -72,6 +72,12 @@ export interface TapEnd {
 
 /** What an observer wants to hear about one tapped request. */
 export interface TapStreamObserver {
+  /**
+   * Optional: the request was balanced and `destination`, `destinationLabels` and `tls` now
+   * describe the chosen endpoint. Called at most once, before `onResponse`; proxies that do not
+   * call it leave the observer to learn the endpoint at the response head.
+   */
+  onEndpoint?(): void;
   /** The response head arrived. */
   onResponse(response: TapResponse): void;
   /** The stream ended. */
