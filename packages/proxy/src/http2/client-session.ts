@@ -58,6 +58,11 @@ export class Http2ClientSession {
       // 'close' follows; the streams report their own failures.
     });
     session.once('close', () => owner.sessionClosed(this));
+    // HTTP/2 has no half-closed connections: the peer's FIN means it is gone. node:http2 only
+    // notices a socket close, which never comes on an `allowHalfOpen` socket.
+    socket.once('end', () => {
+      if (!session.destroyed) session.destroy();
+    });
     if (settings.initialConnectionWindowSize > 65_535) {
       session.setLocalWindowSize(settings.initialConnectionWindowSize);
     }

@@ -107,6 +107,9 @@ export class Http2ServerConnection implements ServerExchangeOwner {
     session.on('stream', onSessionStream);
     session.on('error', onSessionError);
     session.on('close', onSessionClose);
+    // A client FIN ends the connection (node:http2 would not notice on an `allowHalfOpen`
+    // socket): finish the streams in flight, then close.
+    socket.once('end', () => this.#peerEnded());
     if (limits.initialConnectionWindowSize > 65_535) {
       session.setLocalWindowSize(limits.initialConnectionWindowSize);
     }
@@ -221,6 +224,13 @@ export class Http2ServerConnection implements ServerExchangeOwner {
     );
     // With both an error and a code, node:http2 sends GOAWAY with that code before closing.
     this.session.destroy(new Error('rapid reset detected'), H2.ENHANCE_YOUR_CALM);
+  }
+
+  #peerEnded(): void {
+    const session = this.session;
+    if (session.destroyed) return;
+    if (this.#active === 0) session.destroy();
+    else if (!session.closed) session.close();
   }
 
   #idle(): void {

@@ -24,14 +24,16 @@ async function backend(
 ) {
   const server = http2.createServer({ settings });
   const sessions: http2.ServerHttp2Session[] = [];
+  const sockets: net.Socket[] = [];
   server.on('session', (s) => sessions.push(s));
+  server.on('connection', (s: net.Socket) => sockets.push(s));
   server.on('stream', (stream, headers, _flags, raw) => {
     stream.on('error', () => {});
     onStream(stream, headers, raw);
   });
   const { port } = await listen(server as unknown as net.Server);
   servers.push(server as unknown as net.Server);
-  return { server, port, sessions };
+  return { server, port, sessions, sockets };
 }
 
 function pool(port: number, extra: Partial<ConstructorParameters<typeof Http2Pool>[0]> = {}) {
@@ -81,6 +83,11 @@ describe('Http2Pool: requests over one HTTP/2 session', () => {
     expect(seen!.headers.host).toBeUndefined();
     expect(seen!.headers.te).toBe('trailers');
     expect(seen!.raw.filter((v, i) => i % 2 === 0 && v === 'x-custom')).toHaveLength(2);
+    // Client windows per spec: 65,535 per stream, 1 MiB for the connection.
+    const session = b.sessions[0]!;
+    expect(session.remoteSettings.initialWindowSize).toBe(65_535);
+    // (less the 5 response bytes the client has not acknowledged yet)
+    expect(session.state.remoteWindowSize).toBeGreaterThan(1024 * 1024 - 1024);
   });
 
   test('contentLength comes from content-length, else -1; a body-less response ends in its HEADERS', async () => {
@@ -149,6 +156,58 @@ describe('Http2Pool: requests over one HTTP/2 session', () => {
     expect(requestTrailers?.['x-up-sum']).toBe(sha256(up));
     expect(sha256(res.body)).toBe(sha256(down));
     expect(res.trailers).toEqual(['x-down-sum', sha256(down)]);
+  });
+
+  test('a slow upstream reader pauses the request body at its source', async () => {
+    const up = payload(4 * 1024 * 1024, 21);
+    let reading = false;
+    let upstreamStream: http2.ServerHttp2Stream | undefined;
+    const b = await backend((stream) => {
+      upstreamStream = stream;
+      stream.pause(); // read nothing for now: the stream window fills
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        stream.respond({ ':status': 200 });
+        stream.end(sha256(Buffer.concat(chunks)));
+      });
+    });
+    const p = pool(b.port);
+    let pauses = 0;
+    let resumes = 0;
+    let pushed = 0;
+    let paused = false;
+    const body = new RequestBody({
+      pause() {
+        pauses++;
+        paused = true;
+      },
+      resume() {
+        resumes++;
+        paused = false;
+        feed();
+      },
+    });
+    // The client side of the proxy: push until paused, as a socket reader would.
+    const feed = () => {
+      while (!paused && pushed < up.length) {
+        body.push(up.subarray(pushed, pushed + 16 * 1024));
+        pushed += 16 * 1024;
+      }
+      if (pushed >= up.length) body.end(null);
+    };
+    const { handler, done } = collect();
+    p.dispatch(request({ method: 'POST', path: '/slow-reader', body }), handler);
+    feed();
+    while (upstreamStream === undefined || pauses === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(paused).toBe(true);
+    expect(pushed).toBeLessThan(up.length);
+    reading = true;
+    upstreamStream.resume();
+    const res = await done;
+    expect(reading).toBe(true);
+    expect(res.body.toString()).toBe(sha256(up));
+    expect(resumes).toBeGreaterThan(0);
   });
 
   test('1xx informational responses reach onInformational', async () => {
@@ -254,6 +313,25 @@ describe('Http2Pool: concurrency, GOAWAY and resets', () => {
     expect((await inflight.done).body.toString()).toBe('finished on the old session');
     await goaway;
     expect(b.sessions).toHaveLength(2);
+  });
+
+  test('after the upstream drops the connection, the next request opens a new session', async () => {
+    const b = await backend((stream) => {
+      stream.respond({ ':status': 200 });
+      stream.end('ok');
+      // The connection dies without a GOAWAY (a crash, a reset by a middlebox).
+      if (b.sessions.length === 1) setImmediate(() => b.sockets[0]!.destroy());
+    });
+    const p = pool(b.port);
+    const first = collect();
+    p.dispatch(request({ path: '/1' }), first.handler);
+    expect((await first.done).body.toString()).toBe('ok');
+    while (p.sessions > 0) await new Promise((r) => setTimeout(r, 5));
+    const second = collect();
+    p.dispatch(request({ path: '/2' }), second.handler);
+    expect((await second.done).body.toString()).toBe('ok');
+    expect(b.sessions).toHaveLength(2);
+    expect(p.isReady()).toBe(true);
   });
 
   test('a REFUSED_STREAM before any response is retried once when the body can be replayed', async () => {

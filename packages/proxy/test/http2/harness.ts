@@ -38,9 +38,10 @@ export interface H2Listener {
 export async function listenH2(
   dispatcher: Dispatcher,
   extra: Partial<Omit<Http2ServerOptions, 'dispatcher' | 'info'>> = {},
+  allowHalfOpen = false,
 ): Promise<H2Listener> {
   const connections: Http2ServerConnection[] = [];
-  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+  const server = net.createServer({ pauseOnConnect: true, allowHalfOpen }, (socket) => {
     connections.push(serveHttp2(socket, { dispatcher, info: connectionInfo(socket), ...extra }));
   });
   server.listen(0, '127.0.0.1');

@@ -524,6 +524,20 @@ describe('serveHttp2: RFC 9113 §8.2 validation (hand-written frames)', () => {
 });
 
 describe('serveHttp2: connection handling', () => {
+  test('advertises the limits: 100 streams, 64 KiB stream window, 1 MiB connection window, 64 KiB header list', async () => {
+    const d = dispatcher();
+    const { client } = await setup(d);
+    await h2Request(client, { ':path': '/' });
+    expect(client.remoteSettings).toMatchObject({
+      maxConcurrentStreams: 100,
+      initialWindowSize: 65_535,
+      maxHeaderListSize: 65_536,
+      enablePush: false,
+    });
+    // The proxy's connection receive window is the client's send window.
+    expect(client.state.remoteWindowSize).toBe(1024 * 1024);
+  });
+
   test('drain() sends GOAWAY; the stream in flight finishes, then the connection closes', async () => {
     const d = dispatcher();
     const held: Seen[] = [];
@@ -542,6 +556,16 @@ describe('serveHttp2: connection handling', () => {
     expect(res.body.toString()).toBe('finished after GOAWAY');
     await closed;
     expect(listener.connections[0]!.closeReason).toBe('drain');
+  });
+
+  test('a client FIN on a half-open socket: the stream in flight is answered, then the connection closes', async () => {
+    const d = dispatcher();
+    d.respond = (s) => setTimeout(() => okText(s.handler, 'answered after FIN'), 50);
+    listener = await listenH2(d, {}, true);
+    const r = await h2Peer(listener.port, 'half-close');
+    expect(r.statuses['1']).toBe(200);
+    expect(r.eof).toBe(true);
+    await waitFor(() => listener!.connections[0]!.session.destroyed, 'session to close');
   });
 
   test('bytes already read by protocol detection are replayed in front of the socket', async () => {
