@@ -4,6 +4,29 @@
  *
  * @packageDocumentation
  */
+export { TapAggregator, type TapAggregatorOptions } from './aggregate/tap-aggregator.js';
+export { tapEventRecord } from './aggregate/tap-event-decoding.js';
+export type {
+  TapEventRecord,
+  TapPeerRecord,
+  TapRequestInitRecord,
+  TapResponseEndRecord,
+  TapResponseInitRecord,
+} from './aggregate/tap-event-record.js';
+export {
+  DEFAULT_TAP_MAX_RPS,
+  rpsPerPod,
+  type TapByResourceRequest,
+  tapMatchFor,
+} from './aggregate/tap-request.js';
+export {
+  staticTapPolicy,
+  type TapAccessPolicy,
+  type TapCaller,
+  type TapPod,
+  type TapTarget,
+  type TapTargetResolver,
+} from './aggregate/tap-target.js';
 export type {
   TapAddr,
   TapDirection,
@@ -14,6 +37,9 @@ export type {
   TapStreamObserver,
 } from './hub/tap-events.js';
 export { TapHub } from './hub/tap-hub.js';
+export { peerResource, shortKind } from './render/resource-names.js';
+export { grpcStatusName, renderTapJson, renderTapLine } from './render/tap-lines.js';
+export { formatLatencyUs, renderTopTable, type TopRow, TopTable } from './render/top-table.js';
 export {
   identityFromSubjectAltName,
   isLoopback,

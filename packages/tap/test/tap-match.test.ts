@@ -1,3 +1,4 @@
+import { bigIntToLong } from '@skein/core/proto';
 import { describe, expect, it } from 'vitest';
 import { compileTapMatch, TapRequestError } from '../src/index.js';
 import { tapRequest } from './support/tap-request.js';
@@ -43,7 +44,9 @@ describe('compileTapMatch', () => {
     expect(src({ ip: { ipv4: ipv4('10.2.0.0') }, mask: 16 })).toBe(false);
     expect(src({ ip: { ipv4: ipv4('10.1.2.2') }, mask: 31 })).toBe(true);
     const dst = compileTapMatch({
-      destination: { netmask: { ip: { ipv6: { first: 0xfd00n << 48n, last: 0n } }, mask: 16 } },
+      destination: {
+        netmask: { ip: { ipv6: { first: bigIntToLong(0xfd00n << 48n), last: bigIntToLong(0n) } }, mask: 16 },
+      },
     });
     expect(dst.needsEndpoint).toBe(true);
     expect(dst.test(r)).toBe(true);

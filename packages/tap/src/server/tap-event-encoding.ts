@@ -44,8 +44,14 @@ function base(r: TapRequest): Omit<TapEventMessage, 'http'> {
   return {
     source: address(r.source),
     destination: address(r.destination),
-    sourceMeta: { labels: { ...r.sourceLabels } },
-    destinationMeta: { labels: { ...r.destinationLabels } },
+    // Like linkerd2-proxy, the peer's side carries the `tls` label the CLI shows as `tls=`.
+    sourceMeta: {
+      labels: r.direction === 'inbound' ? { ...r.sourceLabels, tls: r.tls } : { ...r.sourceLabels },
+    },
+    destinationMeta: {
+      labels:
+        r.direction === 'outbound' ? { ...r.destinationLabels, tls: r.tls } : { ...r.destinationLabels },
+    },
     routeMeta: { labels: { ...r.routeLabels } },
     proxyDirection: r.direction === 'inbound' ? 1 : 2,
   };
