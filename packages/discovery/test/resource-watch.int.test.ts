@@ -12,7 +12,10 @@ const configMaps: ResourceKind<V1ConfigMap> = {
   path: PATH,
   list: (k) => {
     const core = k.makeApiClient(CoreV1Api);
-    return () => core.listConfigMapForAllNamespaces();
+    return (page) => core.listConfigMapForAllNamespaces(page);
+  },
+  trim: (o) => {
+    delete o.metadata?.annotations;
   },
 };
 const cm = (name: string, v = '1') => ({
@@ -55,6 +58,28 @@ describe('ResourceWatch', () => {
     s2.unsubscribe();
     await waitFor(() => api.watches().length === 0, { what: 'the watch to stop' });
     expect(watch.synced).toBe(false);
+  });
+
+  it('lists page by page, trimming each page, and caches the trimmed objects', async () => {
+    for (const name of ['b', 'c', 'd', 'e']) {
+      api.store.create({
+        ...cm(name),
+        metadata: { ...cm(name).metadata, annotations: { big: 'x'.repeat(1000) } },
+      });
+    }
+    const watch = new ResourceWatch(kc, configMaps, { pageSize: 2 });
+    const seen: string[] = [];
+    const sub = watch.events().subscribe((e) => seen.push(show(e)));
+    await waitFor(() => seen.includes('synced'));
+    expect(seen).toEqual(['added a=1', 'added b=1', 'added c=1', 'added d=1', 'added e=1', 'synced']);
+    const lists = api.requests.entries({ path: PATH, watch: false });
+    expect(lists.map((r) => [r.query.get('limit'), r.query.has('continue')])).toEqual([
+      ['2', false],
+      ['2', true],
+      ['2', true],
+    ]);
+    expect(watch.list().every((o) => o.metadata?.annotations === undefined)).toBe(true);
+    sub.unsubscribe();
   });
 
   it('restarts after failed lists and abrupt resets with backoff, without losing or repeating changes', async () => {

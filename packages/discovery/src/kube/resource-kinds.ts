@@ -16,6 +16,14 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { ServiceProfile } from '@skein/core';
+import {
+  trimEndpointSlice,
+  trimMetadata,
+  trimNode,
+  trimPod,
+  trimService,
+  trimToOwnerRefs,
+} from './object-trim.js';
 import type { ResourceKind } from './resource-watch.js';
 
 /** A `policy.linkerd.io/v1beta3` Server: which pod port a policy (and its protocol) applies to. */
@@ -40,9 +48,12 @@ function crdKind<T extends KubernetesObject>(name: string, group: string, versio
     path: `/apis/${group}/${version}/${name}`,
     list: (kc: KubeConfig) => {
       const api = kc.makeApiClient(CustomObjectsApi);
-      return () =>
-        api.listClusterCustomObject({ group, version, plural: name }) as Promise<KubernetesListObject<T>>;
+      return (page) =>
+        api.listClusterCustomObject({ group, version, plural: name, ...page }) as Promise<
+          KubernetesListObject<T>
+        >;
     },
+    trim: trimMetadata,
   };
 }
 
@@ -51,55 +62,61 @@ export const kinds = {
   /** `v1` Services. */
   services: {
     name: 'services',
+    trim: trimService,
     path: '/api/v1/services',
     list: (kc) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return () => api.listServiceForAllNamespaces();
+      return (page) => api.listServiceForAllNamespaces(page);
     },
   } satisfies ResourceKind<V1Service>,
   /** `discovery.k8s.io/v1` EndpointSlices. */
   endpointSlices: {
     name: 'endpointslices',
+    trim: trimEndpointSlice,
     path: '/apis/discovery.k8s.io/v1/endpointslices',
     list: (kc) => {
       const api = kc.makeApiClient(DiscoveryV1Api);
-      return () => api.listEndpointSliceForAllNamespaces();
+      return (page) => api.listEndpointSliceForAllNamespaces(page);
     },
   } satisfies ResourceKind<V1EndpointSlice>,
   /** `v1` Pods. */
   pods: {
     name: 'pods',
+    trim: trimPod,
     path: '/api/v1/pods',
     list: (kc) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return () => api.listPodForAllNamespaces();
+      return (page) => api.listPodForAllNamespaces(page);
     },
   } satisfies ResourceKind<V1Pod>,
   /** `v1` Nodes (for the client's zone). */
   nodes: {
     name: 'nodes',
+    trim: trimNode,
     path: '/api/v1/nodes',
     list: (kc) => {
       const api = kc.makeApiClient(CoreV1Api);
-      return () => api.listNode();
+      return (page) => api.listNode(page);
     },
   } satisfies ResourceKind<V1Node>,
   /** `apps/v1` ReplicaSets (to name a pod's Deployment). */
   replicaSets: {
     name: 'replicasets',
+    trim: trimToOwnerRefs,
     path: '/apis/apps/v1/replicasets',
     list: (kc) => {
       const api = kc.makeApiClient(AppsV1Api);
-      return () => api.listReplicaSetForAllNamespaces();
+      return (page) => api.listReplicaSetForAllNamespaces(page);
     },
   } satisfies ResourceKind<V1ReplicaSet>,
   /** `batch/v1` Jobs (to name a pod's CronJob). */
   jobs: {
     name: 'jobs',
+    trim: trimToOwnerRefs,
     path: '/apis/batch/v1/jobs',
     list: (kc) => {
       const api = kc.makeApiClient(BatchV1Api);
-      return () => api.listJobForAllNamespaces();
+      return (page) => api.listJobForAllNamespaces(page);
     },
   } satisfies ResourceKind<V1Job>,
   /** `linkerd.io/v1alpha2` ServiceProfiles. */

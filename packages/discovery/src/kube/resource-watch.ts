@@ -19,14 +19,62 @@ export type ResourceEvent<T> =
   | { readonly type: 'added' | 'modified' | 'deleted'; readonly object: T }
   | { readonly type: 'synced' };
 
+/** One page of a paginated list request. */
+export interface ListPage {
+  /** Most objects in the page. */
+  readonly limit: number;
+  /** The continue token of the previous page. */
+  readonly _continue?: string;
+}
+
+/** Objects per list page, as client-go's reflectors use. */
+export const LIST_PAGE_SIZE = 500;
+
+/**
+ * Lists every object page by page, trimming each page before asking for the next, so a large
+ * cluster never sits in memory untrimmed. Pages come from one consistent snapshot.
+ */
+export function pagedList<T extends KubernetesObject>(
+  kind: ResourceKind<T>,
+  kubeConfig: KubeConfig,
+  pageSize = LIST_PAGE_SIZE,
+): () => Promise<KubernetesListObject<T>> {
+  const listPage = kind.list(kubeConfig);
+  return async () => {
+    const items: T[] = [];
+    let token: string | undefined;
+    let metadata: KubernetesListObject<T>['metadata'];
+    do {
+      const page = await listPage(
+        token === undefined ? { limit: pageSize } : { limit: pageSize, _continue: token },
+      );
+      for (const item of page.items) {
+        kind.trim?.(item);
+        items.push(item);
+      }
+      metadata = page.metadata;
+      token = page.metadata?._continue || undefined;
+    } while (token !== undefined);
+    return {
+      ...(metadata === undefined ? {} : { metadata: { resourceVersion: metadata.resourceVersion } }),
+      items,
+    } as KubernetesListObject<T>;
+  };
+}
+
 /** A Kubernetes resource kind to watch across all namespaces. */
 export interface ResourceKind<T extends KubernetesObject> {
   /** Name in logs and metrics, e.g. `endpointslices`. */
   readonly name: string;
   /** The collection path, e.g. `/apis/discovery.k8s.io/v1/endpointslices`. */
   readonly path: string;
-  /** Builds the list call the informer (re)lists with. */
-  list(kubeConfig: KubeConfig): () => Promise<KubernetesListObject<T>>;
+  /** Builds the list call for one page (`limit`, `_continue`); the watch lists page by page. */
+  list(kubeConfig: KubeConfig): (page: ListPage) => Promise<KubernetesListObject<T>>;
+  /**
+   * Drops, in place, fields nobody downstream reads, before subscribers see the object. The
+   * informer caches the same object, so what is dropped is never held.
+   */
+  trim?(object: T): void;
 }
 
 /** Options of {@link ResourceWatch}. */
@@ -37,6 +85,8 @@ export interface ResourceWatchOptions {
   readonly backoff?: BackoffOptions;
   /** Counts failures and restarts. */
   readonly metrics?: WatchMetrics;
+  /** Objects per list page (default {@link LIST_PAGE_SIZE}). */
+  readonly pageSize?: number;
 }
 
 function describe(err: unknown): string {
@@ -61,6 +111,7 @@ export class ResourceWatch<T extends KubernetesObject> {
   readonly #logger: Logger;
   readonly #backoff: ExponentialBackoff;
   readonly #metrics: WatchMetrics | undefined;
+  readonly #pageSize: number;
   readonly #events = new Subject<ResourceEvent<T>>();
   #informer: (Informer<T> & ObjectCache<T>) | undefined;
   #subscribers = 0;
@@ -76,6 +127,7 @@ export class ResourceWatch<T extends KubernetesObject> {
     this.#logger = (options.logger ?? nullLogger).child({ resource: kind.name });
     this.#backoff = new ExponentialBackoff({ minMs: 100, maxMs: 30_000, ...options.backoff });
     this.#metrics = options.metrics;
+    this.#pageSize = options.pageSize ?? LIST_PAGE_SIZE;
   }
 
   /** The kind watched. */
@@ -117,16 +169,24 @@ export class ResourceWatch<T extends KubernetesObject> {
 
   #start(): void {
     const generation = ++this.#generation;
-    const informer = makeInformer(this.#kubeConfig, this.#kind.path, this.#kind.list(this.#kubeConfig));
+    const informer = makeInformer(
+      this.#kubeConfig,
+      this.#kind.path,
+      pagedList(this.#kind, this.#kubeConfig, this.#pageSize),
+    );
     this.#informer = informer;
     const live = () => generation === this.#generation;
+    const trim = this.#kind.trim?.bind(this.#kind);
     informer.on('add', (object) => {
+      trim?.(object);
       if (live()) this.#events.next({ type: 'added', object });
     });
     informer.on('update', (object) => {
+      trim?.(object);
       if (live()) this.#events.next({ type: 'modified', object });
     });
     informer.on('delete', (object) => {
+      trim?.(object);
       if (live()) this.#events.next({ type: 'deleted', object });
     });
     informer.on('error', (err: unknown) => {

@@ -16,6 +16,14 @@ export {
 } from '../kube/kube-cluster.js';
 export { matchesSelector } from '../kube/label-selector.js';
 export {
+  trimEndpointSlice,
+  trimMetadata,
+  trimNode,
+  trimPod,
+  trimService,
+  trimToOwnerRefs,
+} from '../kube/object-trim.js';
+export {
   CONTROL_PLANE_NS_LABEL,
   DEFAULT_WEIGHT,
   OPAQUE_PORTS_ANNOTATION,
@@ -27,6 +35,9 @@ export {
 } from '../kube/pod-endpoint.js';
 export { kinds, type PolicyServer, type ServiceProfileResource } from '../kube/resource-kinds.js';
 export {
+  LIST_PAGE_SIZE,
+  type ListPage,
+  pagedList,
   type ResourceEvent,
   type ResourceKind,
   ResourceWatch,

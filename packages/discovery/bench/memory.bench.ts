@@ -1,0 +1,97 @@
+// Benchmark: memory of a destination server holding 5,000 endpoints across 500 services (ten
+// meshed pods each), one Get stream open per service. Pods are seeded twice: as minimal objects,
+// and as a real cluster stores them (managed fields, volumes, probes, statuses; see
+// realistic-pod.ts). Peers in the same run: an empty cluster, and a bare client-node list of the
+// realistic pods that keeps nothing. The child runs with --max-semi-space-size=2, the setting the
+// app's README recommends; the last row shows Node's defaults.
+// Run after `npm run build`: `npm run bench -w @skein/discovery`.
+import { credentials } from '@grpc/grpc-js';
+import { DestinationClient } from '@skein/core/proto';
+import { startKubeApiServer } from '@skein/testkit';
+import { endpointSlice, meshedPod, startChild } from './bench-support.ts';
+import { realisticPod } from './realistic-pod.ts';
+
+const SERVICES = 500;
+const PER_SERVICE = 10;
+const TUNED = ['--max-semi-space-size=2'];
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+type PodMaker = (ns: string, name: string, ip: string) => object;
+
+async function measure(
+  services: number,
+  makePod: PodMaker,
+  nodeFlags: string[],
+  listOnly = false,
+): Promise<Memory> {
+  const api = await startKubeApiServer({ preloadLinkerdCrds: true, historyLimit: 100 });
+  for (let s = 0; s < services; s++) {
+    const ns = `ns-${s % 20}`;
+    if (s < 20) api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const svc = `svc-${s}`;
+    api.store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: svc, namespace: ns },
+      spec: { ports: [{ port: 80, name: 'http' }] },
+    });
+    const eps: Array<[string, string]> = [];
+    for (let p = 0; p < PER_SERVICE; p++) {
+      const ip = `10.${s >> 8}.${s & 255}.${p + 1}`;
+      api.store.create(makePod(ns, `${svc}-${p}`, ip));
+      eps.push([ip, `${svc}-${p}`]);
+    }
+    api.store.create(endpointSlice(ns, svc, eps));
+  }
+  const server = await startChild(api, { nodeFlags, listOnly });
+  const calls = [];
+  const client = listOnly
+    ? undefined
+    : new DestinationClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  if (client !== undefined) {
+    let received = 0;
+    for (let s = 0; s < services; s++) {
+      const call = client.get({ path: `svc-${s}.ns-${s % 20}.svc.cluster.local:80` });
+      call.once('data', () => received++);
+      call.on('error', () => {});
+      calls.push(call);
+    }
+    while (received < services) await new Promise((r) => setTimeout(r, 10));
+  }
+  const memory = await server.request<Memory>('memory');
+  for (const c of calls) c.cancel();
+  client?.close();
+  await server.stop();
+  await api.close();
+  return memory;
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const row = (label: string, m: Memory) =>
+  console.log(
+    `  ${label.padEnd(46)} RSS ${mb(m.rss).padStart(9)}   heap used ${mb(m.heapUsed).padStart(8)} of ${mb(m.heapTotal)}`,
+  );
+const empty = await measure(0, meshedPod, TUNED);
+const minimal = await measure(SERVICES, meshedPod, TUNED);
+const realistic = await measure(SERVICES, realisticPod, TUNED);
+const listOnly = await measure(SERVICES, realisticPod, TUNED, true);
+const defaults = await measure(SERVICES, realisticPod, []);
+console.log(
+  `destination server, ${SERVICES} services × ${PER_SERVICE} endpoints, ${SERVICES} Get streams (node ${process.version}, after GC)`,
+);
+row('empty cluster', empty);
+row('minimal pod objects', minimal);
+row('realistic pod objects', realistic);
+row('peer: client-node list of the pods, kept none', listOnly);
+row('realistic pod objects, Node default flags', defaults);
+console.log(
+  `  data held (heap over empty): ${mb(realistic.heapUsed - empty.heapUsed)}, ${((realistic.heapUsed - empty.heapUsed) / (SERVICES * PER_SERVICE) / 1024).toFixed(1)} KB per endpoint`,
+);
+console.log(
+  `  target RSS < 200 MB: minimal ${minimal.rss < 200 * 2 ** 20 ? 'met' : 'MISSED'}, realistic ${realistic.rss < 200 * 2 ** 20 ? 'met' : 'MISSED'}`,
+);
