@@ -113,13 +113,27 @@ export class Http2Pool implements Dispatcher, ClientExchangeOwner, ClientSession
     this.#submit(exchange);
   }
 
-  /** Closes every session and fails waiting requests; later requests fail at once. */
-  close(): void {
+  /**
+   * Graceful close (the endpoint left the balancer): streams in flight finish on their
+   * sessions, which then close; waiting and later requests fail at once.
+   */
+  drain(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
     this.#failPending(new ClosedError(`HTTP/2 pool for ${this.label} closed`));
+    for (const s of this.#sessions) if (!s.session.closed) s.session.close();
+    this.#current = null;
+    this.#readyChanged();
+  }
+
+  /** Closes every session and fails waiting requests; later requests fail at once. */
+  close(): void {
     for (const s of this.#sessions) s.destroy();
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
+    this.#failPending(new ClosedError(`HTTP/2 pool for ${this.label} closed`));
     this.#current = null;
     this.#readyChanged();
   }

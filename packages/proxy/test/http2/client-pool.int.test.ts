@@ -478,6 +478,24 @@ describe('Http2Pool: connecting, readiness and backoff', () => {
     expect((await done).error?.message).toContain('upgrade to websocket cannot be sent over HTTP/2');
   });
 
+  test('drain() lets the stream in flight finish, refuses new requests, then closes the session', async () => {
+    const held: http2.ServerHttp2Stream[] = [];
+    const b = await backend((stream) => held.push(stream));
+    const p = pool(b.port);
+    const inflight = collect();
+    p.dispatch(request({ path: '/' }), inflight.handler);
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
+    p.drain();
+    expect(p.isReady()).toBe(false);
+    const refused = collect();
+    p.dispatch(request({ path: '/' }), refused.handler);
+    expect((await refused.done).error?.message).toContain('closed');
+    held[0]!.respond({ ':status': 200 });
+    held[0]!.end('finished while draining');
+    expect((await inflight.done).body.toString()).toBe('finished while draining');
+    while (p.sessions > 0) await new Promise((r) => setTimeout(r, 5));
+  });
+
   test('close() fails waiting requests and later ones', async () => {
     const b = await backend(() => {
       // never answers
