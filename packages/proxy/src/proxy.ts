@@ -10,14 +10,21 @@ import { FallbackResolver } from './discovery/fallback-resolver.js';
 import type { Resolver } from './discovery/resolver.js';
 import { StaticResolver } from './discovery/static-resolver.js';
 import { DEFAULT_HTTP_SERVER_SETTINGS, type HttpServerSettings } from './http/http-server-options.js';
+import { origProtoDowngrade } from './http/orig-proto.js';
 import { Http1ConnectionSet, type ServeHttpOptions } from './http/serve-http.js';
 import type { Dispatcher, Interceptor } from './http/types.js';
+import { Http2Pool } from './http2/client-pool.js';
+import { type ProxyIdentity, startProxyIdentity } from './identity/proxy-identity.js';
 import { inboundAcceptor } from './inbound/accept.js';
+import { inboundDirect } from './inbound/direct.js';
+import { directAcceptor } from './inbound/direct-accept.js';
 import { InboundHttpRouter } from './inbound/http-router.js';
+import { inboundMeshTls } from './inbound/mesh-tls.js';
 import { ProxyMetrics } from './metrics/proxy-metrics.js';
 import { outboundAcceptor } from './outbound/accept.js';
 import { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
 import { OutboundHttpRouter } from './outbound/http-router.js';
+import { endpointTlsLabels, meshConnector } from './outbound/mesh-connectors.js';
 import { tapInterceptor } from './tap/tap-interceptor.js';
 import type { SocketAddr } from './transport/connection-info.js';
 import { tcpConnector } from './transport/connector.js';
@@ -75,6 +82,8 @@ export class SkeinProxy {
   readonly tap: TapHub;
   /** The proxy's metrics. */
   readonly metrics: ProxyMetrics;
+  /** The proxy's identity, when configured. */
+  readonly identity: ProxyIdentity | undefined;
   readonly #config: ProxyConfig;
   readonly #log: Logger;
   readonly #listeners: Listener[];
@@ -101,6 +110,7 @@ export class SkeinProxy {
     h1: Http1ConnectionSet;
     staticResolver: StaticResolver | undefined;
     ready: () => boolean;
+    identity: ProxyIdentity | undefined;
   }) {
     this.#config = parts.config;
     this.#log = parts.log;
@@ -114,6 +124,7 @@ export class SkeinProxy {
     this.#h1 = parts.h1;
     this.#static = parts.staticResolver;
     this.#ready = parts.ready;
+    this.identity = parts.identity;
   }
 
   /** Builds and starts a proxy; resolves once every listener is bound. */
@@ -144,15 +155,29 @@ export class SkeinProxy {
 
     // Filled in once the listeners are bound (their ports may be ephemeral).
     const own = new Set<string>();
+    const identity =
+      config.identity === undefined
+        ? undefined
+        : await startProxyIdentity(config.identity, { registry: metrics.registry, logger: log });
+    const connect = (e: Parameters<EndpointConnectors['http1']>[0], session: 'http1' | 'http2' | undefined) =>
+      meshConnector({
+        endpoint: e,
+        identity,
+        timeoutMs: config.outbound.connectTimeoutMs,
+        session,
+        ...(config.outbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.outbound.keepaliveMs }),
+      });
     const connectors: EndpointConnectors = {
-      http1: (e) =>
-        tcpConnector({
-          host: e.ip,
-          port: e.port,
-          timeoutMs: config.outbound.connectTimeoutMs,
-          ...(config.outbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.outbound.keepaliveMs }),
+      http1: (e) => connect(e, 'http1'),
+      http2Connector: (e) => connect(e, 'http2'),
+      opaqueConnector: (e) => connect(e, undefined),
+      http2: (e, connector) =>
+        new Http2Pool({
+          connect: connector,
+          authority: e.address,
+          backoff: config.outbound.connectBackoff,
         }),
-      tlsLabels: () => ({ tls: 'no_identity', reason: 'not_provided_by_service_discovery' }),
+      tlsLabels: (e) => endpointTlsLabels(e, identity),
       ...options.connectors,
     };
     const outboundRouter = new OutboundHttpRouter({
@@ -180,6 +205,12 @@ export class SkeinProxy {
       ownPorts: new Set(config.inbound.listen.map((a) => a.port)),
       metrics: metrics.legacy,
       authorityLabels: config.inbound.authorityLabels,
+      http2: (host, port) =>
+        new Http2Pool({
+          connect: tcpConnector({ host, port, timeoutMs: config.inbound.connectTimeoutMs }),
+          authority: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+          backoff: config.inbound.connectBackoff,
+        }),
     });
 
     const outboundDispatcher = compose(outboundRouter, [
@@ -224,24 +255,56 @@ export class SkeinProxy {
         );
       }
       const inboundListen = config.inbound.listen[0]!;
-      listeners.push(
-        await Listener.bind({
-          address: { ip: inboundListen.host, port: inboundListen.port },
-          direction: 'inbound',
-          hooks,
+      const inboundHttp: ServeHttpOptions = {
+        ...serveBase,
+        dispatcher: inboundDispatcher,
+        informationalHeaders: false,
+      };
+      const appConnect = (dst: SocketAddr) =>
+        tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs });
+      const direct = inboundDirect({
+        timeoutMs: config.inbound.detectTimeoutMs,
+        http: inboundHttp,
+        tcpConnect: appConnect,
+        logger: log,
+      });
+      const inboundListener = await Listener.bind({
+        address: { ip: inboundListen.host, port: inboundListen.port },
+        direction: 'inbound',
+        hooks,
+        logger: log,
+        ...(config.inbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.inbound.keepaliveMs }),
+        handler: (socket, info, accepted) => inboundHandler(socket, info, accepted),
+      });
+      listeners.push(inboundListener);
+      const inboundPort = inboundListener.address.port;
+      const inboundHandler = inboundAcceptor({
+        detectTimeoutMs: config.inbound.detectTimeoutMs,
+        opaquePorts: config.inbound.portsDisableProtocolDetection,
+        ownPorts: new Set([inboundPort, ...listeners.slice(0, -1).map((l) => l.address.port)]),
+        inboundPort,
+        http: inboundHttp,
+        tcpConnect: appConnect,
+        ...(identity === undefined
+          ? {}
+          : {
+              terminateTls: inboundMeshTls({
+                identity,
+                detectTimeoutMs: config.inbound.detectTimeoutMs,
+                http: inboundHttp,
+                tcpConnect: appConnect,
+                direct: (tls, info, accepted) => direct(tls, info, accepted, tls.alpnProtocol ?? false),
+                logger: log,
+              }),
+            }),
+        direct: directAcceptor({
+          identity,
+          detectTimeoutMs: config.inbound.detectTimeoutMs,
+          direct,
           logger: log,
-          ...(config.inbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.inbound.keepaliveMs }),
-          handler: inboundAcceptor({
-            detectTimeoutMs: config.inbound.detectTimeoutMs,
-            opaquePorts: config.inbound.portsDisableProtocolDetection,
-            ownPorts: new Set([inboundListen.port, ...config.outbound.listen.map((a) => a.port)]),
-            http: { ...serveBase, dispatcher: inboundDispatcher, informationalHeaders: false },
-            tcpConnect: (dst) =>
-              tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs }),
-            logger: log,
-          }),
         }),
-      );
+        logger: log,
+      });
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();
@@ -253,7 +316,8 @@ export class SkeinProxy {
       for (const host of [ip.includes(':') ? `[${ip}]` : ip, '127.0.0.1', 'localhost', '[::1]'])
         own.add(`${host}:${port}`);
     }
-    const ready = options.ready ?? (() => true);
+    const extraReady = options.ready ?? (() => true);
+    const ready = () => (identity === undefined || identity.isReady()) && extraReady();
     let proxy: SkeinProxy | undefined;
     const admin = new AdminServer({
       listen: config.adminListen,
@@ -263,6 +327,14 @@ export class SkeinProxy {
       env: options.env ?? {},
       shutdownEnabled: config.shutdownEndpointEnabled,
       onShutdown: () => proxy?.requestShutdown(),
+      extraRoutes: (req, res) => {
+        if (req.url !== '/identity/certificate' || identity === undefined) return false;
+        const pem = identity.certificatePem();
+        res.statusCode = pem === undefined ? 503 : 200;
+        res.setHeader('content-type', 'application/x-pem-file');
+        res.end(pem ?? 'not certified yet\n');
+        return true;
+      },
       logger: log,
     });
     let adminAddr: AddressInfo;
@@ -286,6 +358,7 @@ export class SkeinProxy {
       h1,
       staticResolver,
       ready,
+      identity,
     });
     log.info({ addresses: proxy.addresses }, 'proxy started');
     return proxy;
@@ -338,6 +411,7 @@ export class SkeinProxy {
       this.#outbound.close();
       this.#inbound.close();
       await this.#admin.close();
+      this.identity?.close();
     })();
     return this.#shuttingDown;
   }

@@ -156,6 +156,10 @@ export class MeshTlsServer {
         socket.off('error', onError);
         socket.removeAllListeners('close');
         clearTimeout(timer);
+        // What tls.Server does for its connections: a TLSSocket made by hand keeps
+        // `secureConnecting` true, and node:http2 would then wait forever for a 'secureConnect'
+        // event before using the socket.
+        (socket as TLSSocket & { secureConnecting: boolean }).secureConnecting = false;
         let identity: string | undefined;
         try {
           identity = this.verifyPeer(socket);

@@ -33,6 +33,10 @@ export function mapError(error: Error): ErrorMapping {
     return { status: error.status === 502 ? 502 : error.status, grpcStatus: GRPC.Internal, close: true };
   }
   const code = error instanceof SkeinError ? error.code : undefined;
+  // A peer that fails mTLS (wrong identity, untrusted chain, handshake) is a failed connection.
+  if (code?.startsWith('ERR_SKEIN_IDENTITY_') === true && code !== 'ERR_SKEIN_IDENTITY_REQUIRED') {
+    return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
+  }
   switch (code) {
     case ErrorCode.Failfast:
       return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };

@@ -31,8 +31,13 @@ export interface InboundAcceptOptions {
     accepted: AcceptedConnection,
     sni: string | undefined,
   ) => boolean;
-  /** Handles connections made to the inbound port itself (the transport-header "direct" path). */
+  /**
+   * Handles connections made to the inbound port itself (no original destination, or one whose
+   * port is the inbound port): the transport-header "direct" path.
+   */
   direct?: ConnectionHandler;
+  /** The inbound listener's port. */
+  inboundPort: number;
   /** Logger. */
   logger: Logger;
 }
@@ -46,7 +51,7 @@ export interface InboundAcceptOptions {
 export function inboundAcceptor(options: InboundAcceptOptions): ConnectionHandler {
   return (socket, info, accepted) => {
     const dst = info.originalDst;
-    if (dst === undefined) {
+    if (dst === undefined || dst.port === options.inboundPort) {
       if (options.direct !== undefined) options.direct(socket, info, accepted);
       else socket.destroy();
       return;

@@ -71,6 +71,25 @@ export class BalancedTarget implements Dispatcher {
     );
   }
 
+  /**
+   * Opens an opaque connection to a balanced endpoint (TCP forwarding and CONNECT tunnels), going
+   * through the same queue and failfast as requests.
+   */
+  async openOpaque(): Promise<import('node:net').Socket> {
+    const wait = this.balancer.acquire();
+    if (wait !== undefined) await wait;
+    const picked = this.balancer.pick();
+    if (picked === undefined) return this.openOpaque();
+    try {
+      const socket = await picked.endpoint.openOpaque();
+      picked.done(true);
+      return socket;
+    } catch (err) {
+      picked.done(false);
+      throw err;
+    }
+  }
+
   /** Internal: a request finished. */
   done(): void {
     this.#inFlight--;

@@ -14,6 +14,8 @@ export interface EndpointConnectors {
   http2?(endpoint: DiscoveredEndpoint, connect: Connector): ClosableDispatcher;
   /** The connector for HTTP/2 (defaults to `http1`'s). */
   http2Connector?(endpoint: DiscoveredEndpoint): Connector;
+  /** The connector for opaque TCP (defaults to `http1`'s). */
+  opaqueConnector?(endpoint: DiscoveredEndpoint): Connector;
   /** The `tls`/`server_id`/`no_tls_reason` labels for an endpoint. */
   tlsLabels(
     endpoint: DiscoveredEndpoint,
@@ -98,6 +100,10 @@ export function outboundEndpointFactory(
               http2(endpoint, http2Connector === undefined ? h1Connect : watch(http2Connector(endpoint))),
           }),
       isReady: () => backoff.isReady(),
+      opaque:
+        options.connectors.opaqueConnector === undefined
+          ? h1Connect
+          : watch(options.connectors.opaqueConnector(endpoint)),
     });
   };
 }

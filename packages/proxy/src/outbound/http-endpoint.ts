@@ -1,6 +1,9 @@
+import type { Socket } from 'node:net';
 import type { HttpTargetMetrics, Picked } from '@skein/core';
 import type { DiscoveredEndpoint } from '@skein/discovery';
+import { markOrigProto, OrigProtoResponse } from '../http/orig-proto.js';
 import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import type { Connector } from '../transport/connector.js';
 import { MeteredExchange } from './metered-exchange.js';
 
 /** A dispatcher that can be closed (a connection pool). */
@@ -23,6 +26,8 @@ export interface HttpEndpointOptions {
   isReady?: () => boolean;
   /** Interceptors applied to every request to this endpoint (e.g. `l5d-orig-proto`, TLS labels). */
   intercept?: (req: HttpRequest) => void;
+  /** Opens an opaque (TCP) connection to the endpoint: for CONNECT tunnels and opaque traffic. */
+  opaque?: Connector;
 }
 
 /**
@@ -62,6 +67,14 @@ export class HttpEndpoint {
       return;
     }
     this.#opts.http1.dispatch(request, exchange);
+  }
+
+  /** Opens an opaque connection to the endpoint (mTLS and transport header when meshed). */
+  openOpaque(): Promise<Socket> {
+    const opaque = this.#opts.opaque;
+    if (opaque === undefined)
+      return Promise.reject(new Error(`${this.endpoint.address}: opaque connections not supported`));
+    return opaque();
   }
 
   close(): void {

@@ -1,9 +1,10 @@
+import type { Socket } from 'node:net';
 import { IdleCache } from '@skein/core';
 import { type DiscoveredEndpoint, endpointAddress, normalizeAuthority } from '@skein/discovery';
 import { type Resolver, resolveTarget } from '../discovery/resolver.js';
 import { LoopError } from '../errors/proxy-errors.js';
-import { failExchange } from '../http/fail.js';
-import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import { failExchange, NO_FLOW_CONTROL } from '../http/fail.js';
+import type { Dispatcher, HttpRequest, ResponseHandler, ResponseHead } from '../http/types.js';
 import { HttpParseError } from '../http1/parse-error.js';
 import { BalancedTarget } from './balanced-target.js';
 import type { HttpEndpoint } from './http-endpoint.js';
@@ -76,7 +77,48 @@ export class OutboundHttpRouter implements Dispatcher {
       failExchange(handler, new LoopError(`request to ${authority} would loop back into the proxy`));
       return;
     }
-    this.#targets.get(authority).dispatch(request, handler);
+    const target = this.#targets.get(authority);
+    if (request.method === 'CONNECT' && request.connection.originalDst === undefined) {
+      // As an explicit proxy, CONNECT asks for a tunnel to the target. (Redirected CONNECTs
+      // were meant for an HTTP proxy at the original destination and go through unchanged.)
+      this.#tunnel(target, request, handler);
+      return;
+    }
+    target.dispatch(request, handler);
+  }
+
+  /**
+   * Opens an opaque connection to the logical `authority` (`host:port` or `ip:port`), balanced
+   * over its discovered endpoints: how opaque TCP is forwarded.
+   */
+  openOpaque(authority: string): Promise<Socket> {
+    if (this.#isOwn(authority))
+      return Promise.reject(new LoopError(`connection to ${authority} would loop back into the proxy`));
+    return this.#targets.get(authority).openOpaque();
+  }
+
+  /** CONNECT: a byte tunnel to the target, answered with 200 once the upstream is connected. */
+  #tunnel(target: BalancedTarget, request: HttpRequest, handler: ResponseHandler): void {
+    handler.onStart(NO_FLOW_CONTROL);
+    target.openOpaque().then(
+      (socket) => {
+        const head: ResponseHead = {
+          status: 200,
+          reason: 'Connection Established',
+          headers: [],
+          contentLength: 0,
+          hasBody: false,
+          version: request.version,
+        };
+        if (handler.onUpgrade === undefined) {
+          socket.destroy();
+          handler.onError(new Error('CONNECT is not supported on this connection'));
+          return;
+        }
+        handler.onUpgrade(head, socket, Buffer.alloc(0));
+      },
+      (err: Error) => handler.onError(err),
+    );
   }
 
   /** Closes every target. */
