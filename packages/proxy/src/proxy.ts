@@ -218,6 +218,7 @@ export class SkeinProxy {
       ...(options.outboundInterceptors ?? []),
     ]);
     const inboundDispatcher = compose(inboundRouter, [
+      origProtoDowngrade(),
       tapInterceptor(tap, 'inbound'),
       ...(options.inboundInterceptors ?? []),
     ]);

@@ -63,6 +63,12 @@ export class HttpEndpoint {
       this.#opts.http2 !== undefined && (request.version === 20 || this.endpoint.protocolHint === 'h2');
     if (useH2 && request.upgrade === undefined && request.method !== 'CONNECT') {
       this.#http2 ??= this.#opts.http2!();
+      if (request.version !== 20) {
+        // HTTP/1 to a meshed HTTP/2 peer: carried over HTTP/2 and restored by the peer.
+        markOrigProto(request);
+        this.#http2.dispatch(request, new OrigProtoResponse(exchange));
+        return;
+      }
       this.#http2.dispatch(request, exchange);
       return;
     }
