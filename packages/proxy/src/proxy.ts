@@ -248,8 +248,11 @@ export class SkeinProxy {
                 dispatcher: outboundDispatcher,
                 informationalHeaders: !config.disableInformationalHeaders,
               },
-              tcpConnect: (dst) =>
-                tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.outbound.connectTimeoutMs }),
+              // Opaque traffic is balanced over discovery too, so meshed peers get mTLS.
+              tcpConnect: (dst) => () =>
+                outboundRouter.openOpaque(
+                  dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`,
+                ),
               logger: log,
             }),
           }),
