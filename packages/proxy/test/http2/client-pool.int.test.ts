@@ -1,13 +1,22 @@
 import http from 'node:http';
 import http2, { constants } from 'node:http2';
-import net from 'node:net';
+import type net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConnectError } from '../../src/errors/proxy-errors.js';
 import { RequestBody } from '../../src/http/request-body.js';
 import { Http2Pool } from '../../src/http2/client-pool.js';
 import { Http2StreamResetError } from '../../src/http2/stream-errors.js';
 import type { Connector } from '../../src/transport/connector.js';
-import { closeServer, collect, listen, localConnector, payload, request, sha256 } from './harness.js';
+import {
+  closeServer,
+  collect,
+  listen,
+  localConnector,
+  payload,
+  REFUSED_PORT,
+  request,
+  sha256,
+} from './harness.js';
 
 const servers: net.Server[] = [];
 const pools: Http2Pool[] = [];
@@ -424,10 +433,7 @@ describe('Http2Pool: concurrency, GOAWAY and resets', () => {
 
 describe('Http2Pool: connecting, readiness and backoff', () => {
   test('a failed connect fails the request, and the pool is not ready while it backs off', async () => {
-    // A port with nothing listening: reserve one, then close it.
-    const probe = net.createServer();
-    const { port } = await listen(probe);
-    await closeServer(probe);
+    const port = REFUSED_PORT;
     let attempts = 0;
     const inner = localConnector(port);
     const counting: Connector = () => {

@@ -1,16 +1,7 @@
-import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Http2Pool } from '../../src/http2/client-pool.js';
-import {
-  closeServer,
-  type H2Listener,
-  listen,
-  listenH2,
-  localConnector,
-  payload,
-  sha256,
-} from './harness.js';
+import { type H2Listener, listenH2, localConnector, payload, REFUSED_PORT, sha256 } from './harness.js';
 
 // A service defined without .proto files: messages are raw bytes.
 const bytes = {
@@ -254,9 +245,7 @@ describe('gRPC through the proxy (grpc-js client → serveHttp2 → Http2Pool �
   });
 
   test('a synthesized error: an endpoint that refuses connections gives UNAVAILABLE with the reason', async () => {
-    const probe = net.createServer();
-    const { port } = await listen(probe);
-    await closeServer(probe);
+    const port = REFUSED_PORT;
     const deadPool = new Http2Pool({ connect: localConnector(port), authority: `127.0.0.1:${port}` });
     const deadProxy = await listenH2(deadPool);
     const c = new EchoClient(`127.0.0.1:${deadProxy.port}`, grpc.credentials.createInsecure()) as EchoClientT;

@@ -57,6 +57,12 @@ export async function listenH2(
   };
 }
 
+/**
+ * A local port nothing listens on (tcpmux): connecting is refused. A freshly closed ephemeral
+ * port would not do, as a test running in parallel may bind it again.
+ */
+export const REFUSED_PORT = 1;
+
 /** A connector to a local port. */
 export function localConnector(port: number) {
   return tcpConnector({ host: '127.0.0.1', port, timeoutMs: 1000 });
