@@ -1,8 +1,14 @@
 import { CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
-import { type KubeApiServer, startKubeApiServer, waitFor } from '@skein/testkit';
+import { type KubeApiServer, linkerdCrds, startKubeApiServer, waitFor } from '@skein/testkit';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ResourceEvent, type ResourceKind, ResourceWatch, WatchMetrics } from '../src/server/index.js';
+import {
+  kinds,
+  type ResourceEvent,
+  type ResourceKind,
+  ResourceWatch,
+  WatchMetrics,
+} from '../src/server/index.js';
 
 let api: KubeApiServer;
 let kc: KubeConfig;
@@ -100,6 +106,28 @@ describe('ResourceWatch', () => {
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/skein_destination_watch_failures_total\{resource="configmaps"\} 3/);
     expect(metrics).toMatch(/skein_destination_watch_restarts_total\{resource="configmaps"\} 3/);
+    sub.unsubscribe();
+  });
+});
+
+describe('ResourceWatch of a kind the server does not serve', () => {
+  it('reports it synced and empty, and picks it up once it is served', async () => {
+    const kind = kinds.serviceProfiles;
+    const watch = new ResourceWatch(kc, kind, { backoff: { minMs: 20, maxMs: 50 } });
+    const seen: string[] = [];
+    const sub = watch
+      .events()
+      .subscribe((e) => seen.push(e.type === 'synced' ? 'synced' : `${e.type} ${e.object.metadata?.name}`));
+    await waitFor(() => seen.includes('synced'), { what: 'synced despite 404' });
+    for (const crd of linkerdCrds()) api.store.create(crd);
+    api.store.create({
+      apiVersion: 'linkerd.io/v1alpha2',
+      kind: 'ServiceProfile',
+      metadata: { name: 'web.default.svc.cluster.local', namespace: 'default' },
+      spec: { routes: [] },
+    });
+    await waitFor(() => seen.length === 2, { what: 'the profile once the CRD exists' });
+    expect(seen).toEqual(['synced', 'added web.default.svc.cluster.local']);
     sub.unsubscribe();
   });
 });

@@ -89,10 +89,15 @@ export interface ResourceWatchOptions {
   readonly pageSize?: number;
 }
 
+function statusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: unknown; code?: unknown } | null;
+  const code = e?.statusCode ?? e?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
 function describe(err: unknown): string {
   if (err instanceof Error) {
-    const code =
-      (err as { statusCode?: number; code?: number }).statusCode ?? (err as { code?: number }).code;
+    const code = statusOf(err);
     return code === undefined ? err.message : `${err.message} (${code})`;
   }
   return String(err);
@@ -220,6 +225,12 @@ export class ResourceWatch<T extends KubernetesObject> {
     this.#errors++;
     this.#metrics?.recordFailure(this.#kind.name);
     if (!this.#running || this.#timer !== undefined) return;
+    if (!this.#synced && statusOf(err) === 404) {
+      // The kind is not served (e.g. Linkerd's CRDs are not installed): it is empty until it is.
+      this.#synced = true;
+      this.#logger.warn(`${this.#kind.name} are not served by the API server; treating them as none`);
+      this.#events.next({ type: 'synced' });
+    }
     const delay = this.#backoff.next();
     this.#logger.warn(
       { err: describe(err), retryInMs: Math.round(delay) },
