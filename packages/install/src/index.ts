@@ -1,0 +1,57 @@
+/**
+ * `@skein/install`: Skein on Kubernetes. The control-plane renderer (manifests as code: CRDs,
+ * RBAC, Deployments, webhooks, identity material, Prometheus, Grafana dashboards, heartbeat),
+ * the Helm chart generator, the `skein check` engine, upgrade and uninstall support, and the
+ * heartbeat report.
+ *
+ * @packageDocumentation
+ */
+export { type CrdDefinition, type CrdVersion, customResourceDefinition } from './crds/crd-builder.js';
+export { CRD_DEFINITIONS, type CrdOptions, crdNames, renderCrds } from './crds/render-crds.js';
+export {
+  type DashboardSpec,
+  dashboardQueries,
+  type GrafanaDashboard,
+  type PanelQuery,
+  type PanelSpec,
+  toGrafanaDashboard,
+  type VariableSpec,
+} from './dashboards/dashboard-model.js';
+export { type DashboardOptions, grafanaDashboards } from './dashboards/grafana-dashboards.js';
+export {
+  InstallError,
+  InstallErrorCode,
+  type InstallErrorCodeValue,
+  InstallValuesError,
+} from './errors.js';
+export {
+  type IdentityMaterial,
+  type IdentityMaterialInput,
+  resolveIdentityMaterial,
+} from './identity/identity-material.js';
+export { generateWebhookCertificate, type WebhookCertificate } from './identity/webhook-certificate.js';
+export { describeObject, formatManifest, type OutputFormat, objectRef } from './manifest/manifest-text.js';
+export { uninstallObjects } from './manifest/uninstall.js';
+export { publicValues } from './render/config-values.js';
+export { GRAFANA_DASHBOARDS_PATH } from './render/grafana.js';
+export { heartbeatSchedule } from './render/heartbeat.js';
+export { installOrder, uninstallOrder } from './render/install-order.js';
+export type { KubeObject, ServicePort } from './render/kube-types.js';
+export { COMPONENT_APPS, type ComponentName, Port, ResourceName } from './render/names.js';
+export { type PrometheusConfigOptions, prometheusScrapeConfig } from './render/prometheus-config.js';
+export { clusterRoleName, expectedClusterRoles, expectedServiceAccounts } from './render/rbac.js';
+export { renderControlPlane } from './render/render-control-plane.js';
+export {
+  type ControlPlaneValues,
+  DEFAULT_HEARTBEAT_URL,
+  DEFAULT_REGISTRY,
+  defaultControlPlaneValues,
+  type IssuerValues,
+  type LabelSelector,
+  type SkeinValues,
+  type WebhookValues,
+} from './values/control-plane-values.js';
+export { parseGoDuration } from './values/go-duration.js';
+export { type InstallConfig, type InstallInput, resolveInstallConfig } from './values/install-config.js';
+export { isValuesTree, mergeLayers, type ValuesTree, valueAt, withValueAt } from './values/merge-layers.js';
+export { readControlPlaneValues } from './values/read-control-plane-values.js';
