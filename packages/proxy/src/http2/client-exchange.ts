@@ -54,6 +54,12 @@ function onDrain(this: ExchangeStream): void {
 function onWantTrailers(this: ExchangeStream): void {
   this[kExchange]?.sendTrailers();
 }
+const DISCARD: BodySink = {
+  onData: () => true,
+  onEnd() {},
+  onError() {},
+};
+
 function ignore(): void {
   // 'close' follows every stream error and does the cleanup.
 }
@@ -232,7 +238,9 @@ export class Http2ClientExchange implements FlowControl, BodySink {
     const s = this.#stream!;
     this.#owner.streamClosed(this);
     if (this.#done) {
-      this.request.body?.detach();
+      // The response is complete, yet the client may still be sending the body (the upstream
+      // answered early): discard the rest so the client is not left stalled on flow control.
+      this.request.body?.attach(DISCARD);
       return;
     }
     const code = s.rstCode ?? H2.CANCEL;

@@ -119,13 +119,16 @@ export class Http2ServerExchange implements ResponseHandler {
 
   /** @internal */
   requestEnd(): void {
-    this.#requestEnded = true;
     const s = this.#stream;
     if (s.closed && (s.rstCode !== H2.NO_ERROR || !this.#responseDone)) {
       // The readable side ended because the client reset the stream, not with END_STREAM: the
-      // body is incomplete and must not look complete upstream. 'close' does the rest.
+      // body is incomplete and must not look complete upstream.
+      this.#body!.fail(
+        new Error(`client reset the HTTP/2 stream (${http2ErrorName(s.rstCode)}) during the body`),
+      );
       return;
     }
+    this.#requestEnded = true;
     const cl = this.request.contentLength;
     if (cl >= 0 && this.#received !== cl) {
       this.#malformedBody(`request body of ${this.#received} bytes does not match content-length ${cl}`);

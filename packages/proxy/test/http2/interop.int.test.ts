@@ -430,3 +430,35 @@ describe('HTTP/1 client → Http1ServerConnection → Http2Pool → HTTP/2 backe
     expect(stats.h2Waits - before).toBeGreaterThan(0);
   });
 });
+
+describe('HTTP/2 client → serveHttp2 → Http2Pool → HTTP/2 backend', () => {
+  test('an early answer from the upstream does not leave the uploading client stalled', async () => {
+    const backend = http2.createServer();
+    backend.on('stream', (stream) => {
+      stream.on('error', () => {});
+      // Refuse the upload at once, without reading it (as a 413 would), and stop the stream.
+      stream.respond({ ':status': 413, 'content-length': '0' }, { endStream: true });
+    });
+    const b = await listen(backend as unknown as net.Server);
+    const pool = new Http2Pool({ connect: localConnector(b.port), authority: `127.0.0.1:${b.port}` });
+    const proxy = await listenH2(pool);
+    const client = http2.connect(`http://127.0.0.1:${proxy.port}`);
+    try {
+      const req = client.request({ ':method': 'POST', ':path': '/upload' }, { endStream: false });
+      req.on('error', () => {});
+      const status = new Promise<number>((r) => req.on('response', (h) => r(Number(h[':status']))));
+      const closed = new Promise<void>((r) => req.on('close', () => r()));
+      req.end(BIG_UP);
+      expect(await status).toBe(413);
+      await closed;
+      // The connection is still good for the next request.
+      const next = await h2Get(client, { ':path': '/again' });
+      expect(next.headers[':status']).toBe(413);
+    } finally {
+      client.close();
+      await proxy.close();
+      pool.close();
+      await closeServer(backend as unknown as net.Server);
+    }
+  });
+});
