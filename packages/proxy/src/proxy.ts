@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { type EnvRecord, type Logger, nullLogger, ReloadableLogFilter } from '@skein/core';
-import { parseStaticDiscovery } from '@skein/discovery';
+import { type DiscoveredProfile, parseStaticDiscovery } from '@skein/discovery';
 import { TapHub } from '@skein/tap';
+import type { Observable } from 'rxjs';
 import { AdminServer } from './admin/admin-server.js';
 import type { ProxyConfig } from './config/proxy-config.js';
+import { profileLookupAllowed, startDestinationClient } from './discovery/destination.js';
 import { DnsResolver } from './discovery/dns-resolver.js';
 import { FallbackResolver } from './discovery/fallback-resolver.js';
 import type { Resolver } from './discovery/resolver.js';
@@ -95,6 +97,7 @@ export class SkeinProxy {
   readonly #static: StaticResolver | undefined;
   readonly #ready: () => boolean;
   #shuttingDown: Promise<void> | undefined;
+  readonly #destination: { close(): void } | undefined;
   #onShutdown: (() => void) | undefined;
 
   private constructor(parts: {
@@ -111,6 +114,7 @@ export class SkeinProxy {
     staticResolver: StaticResolver | undefined;
     ready: () => boolean;
     identity: ProxyIdentity | undefined;
+    destination: { close(): void } | undefined;
   }) {
     this.#config = parts.config;
     this.#log = parts.log;
@@ -125,6 +129,7 @@ export class SkeinProxy {
     this.#static = parts.staticResolver;
     this.#ready = parts.ready;
     this.identity = parts.identity;
+    this.#destination = parts.destination;
   }
 
   /** Builds and starts a proxy; resolves once every listener is bound. */
@@ -141,6 +146,15 @@ export class SkeinProxy {
 
     let staticResolver: StaticResolver | undefined;
     let resolver = options.resolver;
+    let profiles: ((authority: string) => Observable<DiscoveredProfile | undefined> | undefined) | undefined;
+    let destination: { close(): void } | undefined;
+    if (resolver === undefined && config.destination !== undefined) {
+      const dst = await startDestinationClient(config.destination, log);
+      destination = dst;
+      resolver = new FallbackResolver(dst.client, new DnsResolver());
+      profiles = (authority) =>
+        profileLookupAllowed(authority, config.destination!) ? dst.client.profiles(authority) : undefined;
+    }
     if (resolver === undefined) {
       const dns = new DnsResolver();
       if (config.discoveryFile !== undefined) {
@@ -196,6 +210,8 @@ export class SkeinProxy {
       failfastTimeoutMs: config.outbound.httpFailfastTimeoutMs,
       isOwnAddress: (authority) => own.has(authority),
       strategy: config.balancer,
+      ...(profiles === undefined ? {} : { profiles }),
+      metrics: metrics.legacy,
     });
     const inboundRouter = new InboundHttpRouter({
       connectTimeoutMs: config.inbound.connectTimeoutMs,
@@ -363,6 +379,7 @@ export class SkeinProxy {
       staticResolver,
       ready,
       identity,
+      destination,
     });
     log.info({ addresses: proxy.addresses }, 'proxy started');
     return proxy;
@@ -416,6 +433,7 @@ export class SkeinProxy {
       this.#inbound.close();
       await this.#admin.close();
       this.identity?.close();
+      this.#destination?.close();
     })();
     return this.#shuttingDown;
   }

@@ -1,6 +1,12 @@
 import type { Socket } from 'node:net';
-import { IdleCache } from '@skein/core';
-import { type DiscoveredEndpoint, endpointAddress, normalizeAuthority } from '@skein/discovery';
+import { IdleCache, type LegacyMetrics } from '@skein/core';
+import {
+  type DiscoveredEndpoint,
+  type DiscoveredProfile,
+  endpointAddress,
+  normalizeAuthority,
+} from '@skein/discovery';
+import type { Observable, Subscription } from 'rxjs';
 import { type Resolver, resolveTarget } from '../discovery/resolver.js';
 import { LoopError } from '../errors/proxy-errors.js';
 import { failExchange, NO_FLOW_CONTROL } from '../http/fail.js';
@@ -8,6 +14,7 @@ import type { Dispatcher, HttpRequest, ResponseHandler, ResponseHead } from '../
 import { HttpParseError } from '../http1/parse-error.js';
 import { BalancedTarget } from './balanced-target.js';
 import type { HttpEndpoint } from './http-endpoint.js';
+import { ProfileRouting } from './profile-routing.js';
 
 /** Options for {@link OutboundHttpRouter}. */
 export interface OutboundHttpRouterOptions {
@@ -25,6 +32,52 @@ export interface OutboundHttpRouterOptions {
   isOwnAddress: (authority: string) => boolean;
   /** Balancer strategy name. */
   strategy?: string;
+  /**
+   * The ServiceProfiles of an authority, or undefined when profiles are not looked up for it
+   * (not in `DESTINATION_PROFILE_SUFFIXES` / `_NETWORKS`, or no destination service).
+   */
+  profiles?: (authority: string) => Observable<DiscoveredProfile | undefined> | undefined;
+  /** Legacy metrics, for `route_*` families. */
+  metrics?: LegacyMetrics;
+}
+
+/**
+ * A logical target: its balanced endpoints and, while its ServiceProfile has routes or a
+ * traffic split, the profile's routing in front of them.
+ */
+class LogicalTarget implements Dispatcher {
+  readonly balanced: BalancedTarget;
+  routing: ProfileRouting | undefined;
+  readonly #subscription: Subscription | undefined;
+
+  constructor(
+    balanced: BalancedTarget,
+    profiles: Observable<DiscoveredProfile | undefined> | undefined,
+    makeRouting: (p: DiscoveredProfile) => ProfileRouting,
+  ) {
+    this.balanced = balanced;
+    this.#subscription = profiles?.subscribe({
+      next: (p) => {
+        this.routing = p !== undefined && p.hasRouting ? makeRouting(p) : undefined;
+      },
+      error: () => {
+        // Keep the last profile: discovery errors must not break routing.
+      },
+    });
+  }
+
+  get inFlight(): number {
+    return this.balanced.inFlight;
+  }
+
+  dispatch(request: HttpRequest, handler: ResponseHandler): void {
+    (this.routing ?? this.balanced).dispatch(request, handler);
+  }
+
+  close(): void {
+    this.#subscription?.unsubscribe();
+    this.balanced.close();
+  }
 }
 
 /**
@@ -34,22 +87,36 @@ export interface OutboundHttpRouterOptions {
  * cached while in use.
  */
 export class OutboundHttpRouter implements Dispatcher {
-  readonly #targets: IdleCache<string, BalancedTarget>;
+  readonly #targets: IdleCache<string, LogicalTarget>;
   readonly #isOwn: (authority: string) => boolean;
 
   constructor(options: OutboundHttpRouterOptions) {
     this.#isOwn = options.isOwnAddress;
-    this.#targets = new IdleCache<string, BalancedTarget>({
+    this.#targets = new IdleCache<string, LogicalTarget>({
       key: (authority) => authority,
       build: (authority) =>
-        new BalancedTarget({
-          authority,
-          updates: options.resolver.resolve(resolveTarget(authority)),
-          connect: (endpoint, readyChanged) => options.connect(authority, endpoint, readyChanged),
-          queueCapacity: options.queueCapacity,
-          failfastTimeoutMs: options.failfastTimeoutMs,
-          ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
-        }),
+        new LogicalTarget(
+          new BalancedTarget({
+            authority,
+            updates: options.resolver.resolve(resolveTarget(authority)),
+            connect: (endpoint, readyChanged) => options.connect(authority, endpoint, readyChanged),
+            queueCapacity: options.queueCapacity,
+            failfastTimeoutMs: options.failfastTimeoutMs,
+            ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+          }),
+          options.profiles?.(authority),
+          (profile) =>
+            new ProfileRouting({
+              authority,
+              profile,
+              // Overrides go to the concrete balancer of their authority (not its own profile).
+              backend: (a) =>
+                a === authority
+                  ? this.#targets.get(a).balanced
+                  : this.#targets.get(normalizeAuthority(a) ?? a).balanced,
+              ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+            }),
+        ),
       idleMs: options.discoveryIdleTimeoutMs,
       isBusy: (target) => target.inFlight > 0,
       onEvict: (target) => target.close(),
@@ -81,7 +148,7 @@ export class OutboundHttpRouter implements Dispatcher {
     if (request.method === 'CONNECT' && request.connection.originalDst === undefined) {
       // As an explicit proxy, CONNECT asks for a tunnel to the target. (Redirected CONNECTs
       // were meant for an HTTP proxy at the original destination and go through unchanged.)
-      this.#tunnel(target, request, handler);
+      this.#tunnel(target.balanced, request, handler);
       return;
     }
     target.dispatch(request, handler);
@@ -94,7 +161,7 @@ export class OutboundHttpRouter implements Dispatcher {
   openOpaque(authority: string): Promise<Socket> {
     if (this.#isOwn(authority))
       return Promise.reject(new LoopError(`connection to ${authority} would loop back into the proxy`));
-    return this.#targets.get(authority).openOpaque();
+    return this.#targets.get(authority).balanced.openOpaque();
   }
 
   /** CONNECT: a byte tunnel to the target, answered with 200 once the upstream is connected. */
