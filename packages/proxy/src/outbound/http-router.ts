@@ -58,7 +58,7 @@ class LogicalTarget implements Dispatcher {
     this.balanced = balanced;
     this.#subscription = profiles?.subscribe({
       next: (p) => {
-        this.routing = p !== undefined && p.hasRouting ? makeRouting(p) : undefined;
+        this.routing = p?.hasRouting === true ? makeRouting(p) : undefined;
       },
       error: () => {
         // Keep the last profile: discovery errors must not break routing.
