@@ -157,13 +157,15 @@ export class ProxyScraper implements MetricsSource {
       if (inWindow.length < 2) continue;
       const seconds = (inWindow[inWindow.length - 1]!.at - inWindow[0]!.at) / 1000;
       const series = new Map<string, { labels: Record<string, string>; values: number[] }>();
-      for (const snap of inWindow) {
+      for (const [i, snap] of inWindow.entries()) {
         for (const s of snap.samples) {
           if (s.name !== query.metric || !labelsMatch(s.labels, query.match, this.#regexes)) continue;
           const key = seriesKey(s.labels);
           let e = series.get(key);
           if (e === undefined) {
-            e = { labels: s.labels, values: [] };
+            // A counter first seen after an earlier scrape of this target in the window was
+            // created in between: it started from zero (Prometheus would miss this increase).
+            e = { labels: s.labels, values: i > 0 ? [0] : [] };
             series.set(key, e);
           }
           e.values.push(s.value);
