@@ -38,6 +38,7 @@ export {
 } from './discovery-error.js';
 export { type DiscoveredEndpoint, type EndpointIdentity, endpointAddress } from './endpoint.js';
 export { DEFAULT_OPAQUE_PORTS } from './opaque-ports.js';
+export * from './policy/index.js';
 export {
   normalizeAuthority,
   parseStaticDiscovery,

@@ -52,6 +52,7 @@ export type {
 export { Http1Pool, type Http1PoolOptions } from './http1/client-pool.js';
 export { HttpParseError } from './http1/parse-error.js';
 export { Http1ServerConnection, type Http1ServerOptions } from './http1/server-connection.js';
+export * from './http2/index.js';
 export { InboundHttpRouter, type InboundHttpRouterOptions } from './inbound/http-router.js';
 export { ProxyMetrics } from './metrics/proxy-metrics.js';
 export { BalancedTarget, type BalancedTargetOptions } from './outbound/balanced-target.js';

@@ -16,6 +16,7 @@ import { origProtoDowngrade } from './http/orig-proto.js';
 import { Http1ConnectionSet, type ServeHttpOptions } from './http/serve-http.js';
 import type { Dispatcher, Interceptor } from './http/types.js';
 import { Http2Pool } from './http2/client-pool.js';
+import { resolveHttp2ServerLimits } from './http2/limits.js';
 import { type ProxyIdentity, startProxyIdentity } from './identity/proxy-identity.js';
 import { inboundAcceptor } from './inbound/accept.js';
 import { inboundDirect } from './inbound/direct.js';
@@ -189,7 +190,8 @@ export class SkeinProxy {
         new Http2Pool({
           connect: connector,
           authority: e.address,
-          backoff: config.outbound.connectBackoff,
+          // The endpoint's connector already backs off (and drives balancer readiness).
+          backoff: { minMs: 0, maxMs: 0, jitter: 0 },
         }),
       tlsLabels: (e) => endpointTlsLabels(e, identity),
       ...options.connectors,
@@ -240,6 +242,7 @@ export class SkeinProxy {
     ]);
     const serveBase: Omit<ServeHttpOptions, 'dispatcher' | 'informationalHeaders'> = {
       settings,
+      http2Limits: resolveHttp2ServerLimits(settings.http2),
       http1Connections: h1,
       logger: log,
     };

@@ -46,6 +46,7 @@ export function mapError(error: Error): ErrorMapping {
     case 'ERR_SKEIN_UPSTREAM_IO':
     case 'ERR_SKEIN_IDENTITY_REQUIRED':
     case 'ERR_SKEIN_ENDPOINT_BACKOFF':
+    case 'ERR_SKEIN_HTTP2_UNSUPPORTED':
       return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
     case ErrorCode.ConnectTimeout:
       return { status: 504, grpcStatus: GRPC.DeadlineExceeded, close: true };

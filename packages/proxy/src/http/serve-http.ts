@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@skein/core';
 import { Http1ServerConnection } from '../http1/server-connection.js';
-import { resolveHttp2ServerLimits } from '../http2/limits.js';
+import { type Http2ServerLimits, resolveHttp2ServerLimits } from '../http2/limits.js';
 import { serveHttp2 } from '../http2/server-connection.js';
 import type { AcceptedConnection } from '../transport/listener.js';
 import type { HttpServerSettings } from './http-server-options.js';
@@ -53,6 +53,8 @@ export interface ServeHttpOptions {
   scheme?: string;
   /** Logger for abuse reports. */
   logger: Logger;
+  /** HTTP/2 limits, resolved once (see `resolveHttp2ServerLimits`); defaults when absent. */
+  http2Limits?: Http2ServerLimits;
 }
 
 /**
@@ -71,7 +73,7 @@ export function serveHttp(
     const conn = serveHttp2(socket, {
       dispatcher: options.dispatcher,
       info: accepted.info,
-      limits: resolveHttp2ServerLimits(options.settings.http2),
+      limits: options.http2Limits ?? resolveHttp2ServerLimits(options.settings.http2),
       informationalHeaders: options.informationalHeaders,
       initial: consumed ?? null,
       onAbuse: (reason, detail) =>

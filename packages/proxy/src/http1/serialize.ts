@@ -45,6 +45,8 @@ export function requestHeadText(
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     if (name === 'host') hasHost = true;
+    // `te` is hop-by-hop: HTTP/2 requests keep `te: trailers` for gRPC, HTTP/1 peers never see it.
+    else if (name === 'te') continue;
     head += `${name}: ${headers[i + 1]}\r\n`;
   }
   if (!hasHost) head += `host: ${req.authority !== '' ? req.authority : defaultHost}\r\n`;
