@@ -6,6 +6,43 @@
  *
  * @packageDocumentation
  */
+
+export { CheckContext, type CheckContextOptions, type InstalledValues } from './check/check-context.js';
+export {
+  type CheckCategory,
+  type CheckDefinition,
+  type CheckVerdict,
+  fail,
+  ok,
+  warn,
+} from './check/check-model.js';
+export { CHECK_CATEGORIES, type CheckSelection, checkCategories } from './check/check-plan.js';
+export {
+  CheckMark,
+  formatCategoryHeader,
+  formatCheckJson,
+  formatCheckResult,
+  formatCheckTable,
+  formatStatusLine,
+} from './check/format-check-report.js';
+export {
+  type CategoryResult,
+  type CheckEvent,
+  type CheckReport,
+  type CheckResult,
+  DEFAULT_HINT_BASE_URL,
+  type RunChecksOptions,
+  runChecks,
+} from './check/run-checks.js';
+export {
+  type AccessQuestion,
+  type ClusterReader,
+  type KubeConfigOptions,
+  kubeClusterReader,
+  loadKubeConfig,
+  type ObjectKey,
+  type ServerVersion,
+} from './cluster/cluster-reader.js';
 export { type CrdDefinition, type CrdVersion, customResourceDefinition } from './crds/crd-builder.js';
 export { CRD_DEFINITIONS, type CrdOptions, crdNames, renderCrds } from './crds/render-crds.js';
 export {
@@ -39,7 +76,12 @@ export { installOrder, uninstallOrder } from './render/install-order.js';
 export type { KubeObject, ServicePort } from './render/kube-types.js';
 export { COMPONENT_APPS, type ComponentName, Port, ResourceName } from './render/names.js';
 export { type PrometheusConfigOptions, prometheusScrapeConfig } from './render/prometheus-config.js';
-export { clusterRoleName, expectedClusterRoles, expectedServiceAccounts } from './render/rbac.js';
+export {
+  clusterRoleName,
+  expectedClusterRoles,
+  expectedComponents,
+  expectedServiceAccounts,
+} from './render/rbac.js';
 export { renderControlPlane } from './render/render-control-plane.js';
 export {
   type ControlPlaneValues,

@@ -1,3 +1,4 @@
+import type { ControlPlaneValues } from '../values/control-plane-values.js';
 import type { InstallConfig } from '../values/install-config.js';
 import type { KubeObject } from './kube-types.js';
 import { commonLabels } from './labels.js';
@@ -34,8 +35,7 @@ interface ComponentRbac {
   readonly clusterRules: Rule[];
 }
 
-function components(config: InstallConfig): ComponentRbac[] {
-  const cp = config.controlPlane;
+function components(cp: ControlPlaneValues): ComponentRbac[] {
   const list: ComponentRbac[] = [
     {
       component: 'destination',
@@ -123,7 +123,7 @@ export function clusterRoleName(namespace: string, component: ComponentName): st
 export function renderRbac(config: InstallConfig): KubeObject[] {
   const objects: KubeObject[] = [];
   const pullSecrets = config.controlPlane.imagePullSecrets;
-  for (const c of components(config)) {
+  for (const c of components(config.controlPlane)) {
     const labels = commonLabels(config, c.component);
     objects.push({
       apiVersion: 'v1',
@@ -178,13 +178,20 @@ export function renderRbac(config: InstallConfig): KubeObject[] {
 }
 
 /** The ClusterRoles an installation with these values has (for `skein check`). */
-export function expectedClusterRoles(config: InstallConfig): string[] {
-  return components(config)
+export function expectedClusterRoles(namespace: string, values: ControlPlaneValues): string[] {
+  return components(values)
     .filter((c) => c.clusterRules.length > 0)
-    .map((c) => clusterRoleName(config.namespace, c.component));
+    .map((c) => clusterRoleName(namespace, c.component));
 }
 
 /** The ServiceAccounts an installation with these values has (for `skein check`). */
-export function expectedServiceAccounts(config: InstallConfig): string[] {
-  return components(config).map((c) => c.serviceAccount);
+export function expectedServiceAccounts(values: ControlPlaneValues): string[] {
+  return components(values).map((c) => c.serviceAccount);
+}
+
+/** The components whose pods an installation with these values runs (not the heartbeat's Jobs). */
+export function expectedComponents(values: ControlPlaneValues): ComponentName[] {
+  return components(values)
+    .map((c) => c.component)
+    .filter((c) => c !== 'heartbeat');
 }
