@@ -71,7 +71,12 @@ export {
   promqlSelector,
 } from './metrics/prometheus-source.js';
 export { type ExpositionSample, parsePrometheusText } from './metrics/prometheus-text.js';
-export { ProxyScraper, type ProxyScraperOptions, type ScrapeTargetHealth } from './metrics/proxy-scraper.js';
+export {
+  extrapolatedRate,
+  ProxyScraper,
+  type ProxyScraperOptions,
+  type ScrapeTargetHealth,
+} from './metrics/proxy-scraper.js';
 export { type ScrapeTarget, withTargetLabels } from './metrics/scrape-target.js';
 export { scrapeTargets } from './metrics/scrape-targets-from-inventory.js';
 export { type EdgeRow, type EdgesQuery, queryEdges } from './query/edges.js';

@@ -155,8 +155,10 @@ export class ProxyScraper implements MetricsSource {
     for (const state of this.#targets.values()) {
       const inWindow = state.snapshots.filter((s) => s.at >= from);
       if (inWindow.length < 2) continue;
-      const seconds = (inWindow[inWindow.length - 1]!.at - inWindow[0]!.at) / 1000;
-      const series = new Map<string, { labels: Record<string, string>; values: number[] }>();
+      const series = new Map<
+        string,
+        { labels: Record<string, string>; points: { at: number; value: number }[] }
+      >();
       for (const [i, snap] of inWindow.entries()) {
         for (const s of snap.samples) {
           if (s.name !== query.metric || !labelsMatch(s.labels, query.match, this.#regexes)) continue;
@@ -165,15 +167,15 @@ export class ProxyScraper implements MetricsSource {
           if (e === undefined) {
             // A counter first seen after an earlier scrape of this target in the window was
             // created in between: it started from zero (Prometheus would miss this increase).
-            e = { labels: s.labels, values: i > 0 ? [0] : [] };
+            e = { labels: s.labels, points: i > 0 ? [{ at: inWindow[i - 1]!.at, value: 0 }] : [] };
             series.set(key, e);
           }
-          e.values.push(s.value);
+          e.points.push({ at: snap.at, value: s.value });
         }
       }
       for (const e of series.values()) {
-        if (e.values.length < 2) continue;
-        add(sums, query.by, e.labels, increase(e.values) / seconds);
+        if (e.points.length < 2) continue;
+        add(sums, query.by, e.labels, extrapolatedRate(e.points, from, now));
       }
     }
     return [...sums.values()];
@@ -204,14 +206,39 @@ export class ProxyScraper implements MetricsSource {
   }
 }
 
-/** Counter increase over successive values, counting a drop as a reset (Prometheus's rule). */
-function increase(values: readonly number[]): number {
-  let total = 0;
-  for (let i = 1; i < values.length; i++) {
-    const d = values[i]! - values[i - 1]!;
-    total += d >= 0 ? d : values[i]!;
+/**
+ * Per-second rate of a counter over `[start, end]`, computed as Prometheus's `rate()` does so
+ * that both metrics sources agree: the increase between the first and last samples (a drop
+ * counts as a reset), extrapolated towards the window's edges — all the way when the nearest
+ * sample is within 1.1 average scrape intervals of the edge, else half an interval, and never
+ * below zero at the start — then divided by the whole window.
+ */
+export function extrapolatedRate(
+  points: readonly { at: number; value: number }[],
+  start: number,
+  end: number,
+): number {
+  let increase = 0;
+  for (let i = 1; i < points.length; i++) {
+    const d = points[i]!.value - points[i - 1]!.value;
+    increase += d >= 0 ? d : points[i]!.value;
   }
-  return total;
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const sampled = (last.at - first.at) / 1000;
+  if (sampled <= 0) return 0;
+  const average = sampled / (points.length - 1);
+  let toStart = (first.at - start) / 1000;
+  const toEnd = (end - last.at) / 1000;
+  if (increase > 0 && first.value >= 0) {
+    const toZero = sampled * (first.value / increase);
+    if (toZero < toStart) toStart = toZero;
+  }
+  const threshold = average * 1.1;
+  let interval = sampled;
+  interval += toStart < threshold ? toStart : average / 2;
+  interval += toEnd < threshold ? toEnd : average / 2;
+  return (increase * (interval / sampled)) / ((end - start) / 1000);
 }
 
 function seriesKey(labels: Readonly<Record<string, string>>): string {
