@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { type EnvRecord, type Logger, nullLogger, ReloadableLogFilter } from '@skein/core';
+import { type EnvRecord, type Logger, nullLogger, parseNetworkSet, ReloadableLogFilter } from '@skein/core';
 import { type DiscoveredProfile, parseStaticDiscovery } from '@skein/discovery';
 import { TapHub } from '@skein/tap';
 import type { Observable } from 'rxjs';
@@ -19,9 +19,11 @@ import { Http2Pool } from './http2/client-pool.js';
 import { resolveHttp2ServerLimits } from './http2/limits.js';
 import { type ProxyIdentity, startProxyIdentity } from './identity/proxy-identity.js';
 import { inboundAcceptor } from './inbound/accept.js';
+import { AuthzMetrics, authorizeConnection, inboundAuthz } from './inbound/authz.js';
 import { inboundDirect } from './inbound/direct.js';
 import { directAcceptor } from './inbound/direct-accept.js';
 import { InboundHttpRouter } from './inbound/http-router.js';
+import { InboundPolicies, type PolicySource } from './inbound/inbound-policies.js';
 import { inboundMeshTls } from './inbound/mesh-tls.js';
 import { ProxyMetrics } from './metrics/proxy-metrics.js';
 import { outboundAcceptor } from './outbound/accept.js';
@@ -29,7 +31,7 @@ import { type EndpointConnectors, outboundEndpointFactory } from './outbound/end
 import { OutboundHttpRouter } from './outbound/http-router.js';
 import { endpointTlsLabels, meshConnector } from './outbound/mesh-connectors.js';
 import { tapInterceptor } from './tap/tap-interceptor.js';
-import type { SocketAddr } from './transport/connection-info.js';
+import type { ConnectionInfo, SocketAddr } from './transport/connection-info.js';
 import { tcpConnector } from './transport/connector.js';
 import { Listener } from './transport/listener.js';
 
@@ -47,6 +49,8 @@ export interface ProxyOptions {
   resolver?: Resolver;
   /** How outbound endpoints are connected; defaults to plain TCP. */
   connectors?: Partial<EndpointConnectors>;
+  /** Where inbound policies come from (the policy service); without it, the default policy. */
+  policySource?: PolicySource;
   /** Extra outbound request layers (plugins), outermost last. */
   outboundInterceptors?: Interceptor[];
   /** Extra inbound request layers (plugins), outermost last. */
@@ -215,6 +219,18 @@ export class SkeinProxy {
       ...(profiles === undefined ? {} : { profiles }),
       metrics: metrics.legacy,
     });
+    const policies = new InboundPolicies({
+      defaultPolicy: config.inbound.defaultPolicy,
+      clusterNetworks:
+        config.policy !== undefined && config.policy.clusterNetworks.size > 0
+          ? config.policy.clusterNetworks
+          : DEFAULT_CLUSTER_NETWORKS,
+      opaquePorts: config.inbound.portsDisableProtocolDetection,
+      eagerPorts: config.inbound.ports,
+      ...(options.policySource === undefined ? {} : { source: options.policySource }),
+    });
+    const authzMetrics = new AuthzMetrics(metrics.legacy);
+    const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
     const inboundRouter = new InboundHttpRouter({
       connectTimeoutMs: config.inbound.connectTimeoutMs,
       poolIdleTimeoutMs: config.inbound.http1PoolIdleTimeoutMs,
@@ -223,6 +239,7 @@ export class SkeinProxy {
       ownPorts: new Set(config.inbound.listen.map((a) => a.port)),
       metrics: metrics.legacy,
       authorityLabels: config.inbound.authorityLabels,
+      serverFor: (port) => policies.policyFor(port).server,
       http2: (host, port) =>
         new Http2Pool({
           connect: tcpConnector({ host, port, timeoutMs: config.inbound.connectTimeoutMs }),
@@ -237,6 +254,7 @@ export class SkeinProxy {
     ]);
     const inboundDispatcher = compose(inboundRouter, [
       origProtoDowngrade(),
+      inboundAuthz(policies, authzMetrics),
       tapInterceptor(tap, 'inbound'),
       ...(options.inboundInterceptors ?? []),
     ]);
@@ -289,6 +307,7 @@ export class SkeinProxy {
         timeoutMs: config.inbound.detectTimeoutMs,
         http: inboundHttp,
         tcpConnect: appConnect,
+        authorizeTcp,
         logger: log,
       });
       const inboundListener = await Listener.bind({
@@ -303,7 +322,8 @@ export class SkeinProxy {
       const inboundPort = inboundListener.address.port;
       const inboundHandler = inboundAcceptor({
         detectTimeoutMs: config.inbound.detectTimeoutMs,
-        opaquePorts: config.inbound.portsDisableProtocolDetection,
+        isOpaque: (port) => policies.policyFor(port).protocol === 'opaque',
+        authorizeTcp,
         ownPorts: new Set([inboundPort, ...listeners.slice(0, -1).map((l) => l.address.port)]),
         inboundPort,
         http: inboundHttp,
@@ -316,6 +336,7 @@ export class SkeinProxy {
                 detectTimeoutMs: config.inbound.detectTimeoutMs,
                 http: inboundHttp,
                 tcpConnect: appConnect,
+                authorizeTcp,
                 direct: (tls, info, accepted) => direct(tls, info, accepted, tls.alpnProtocol ?? false),
                 logger: log,
               }),
@@ -441,6 +462,11 @@ export class SkeinProxy {
     return this.#shuttingDown;
   }
 }
+
+/** The injector's default `POLICY_CLUSTER_NETWORKS`, used when the variable is unset. */
+const DEFAULT_CLUSTER_NETWORKS = parseNetworkSet(
+  '10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,fd00::/8',
+);
 
 function compose(base: Dispatcher, interceptors: Interceptor[]): Dispatcher {
   let d = base;

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,5 +212,88 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
     });
     await new Promise((resolve) => plain.on('close', resolve));
     expect(got).toBe('');
+  });
+
+  describe('inbound policy', () => {
+    let c: SkeinProxy;
+    let auth: SkeinProxy;
+
+    beforeAll(async () => {
+      // A third and fourth pod for the same apps, with stricter default policies.
+      c = await startMeshedProxy({
+        ip: '127.0.1.3',
+        namespace: 'demo',
+        serviceAccount: 'locked',
+        identity,
+        env: { LINKERD2_PROXY_INBOUND_DEFAULT_POLICY: 'deny' },
+      });
+      auth = await startMeshedProxy({
+        ip: '127.0.1.4',
+        namespace: 'demo',
+        serviceAccount: 'strict',
+        identity,
+        env: { LINKERD2_PROXY_INBOUND_DEFAULT_POLICY: 'all-authenticated' },
+      });
+    });
+
+    afterAll(async () => {
+      await c?.shutdown(200);
+      await auth?.shutdown(200);
+    });
+
+    async function viaA(
+      authority: string,
+      path = '/',
+    ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+      return getVia(a.addresses.outbound[0]!.port, A_IP, `http://${authority}${path}`);
+    }
+
+    it('denies HTTP with 403 under the deny policy and counts it; allows meshed clients under all-authenticated', async () => {
+      // Point new authorities at the stricter proxies' inbound ports (the app is the same one).
+      const httpPort = (httpApp.address() as AddressInfo).port;
+      const strictApp = http.createServer((req, res) =>
+        res.end(`strict app saw ${req.headers['l5d-client-id']}`),
+      );
+      strictApp.listen(0, '127.0.1.4');
+      await once(strictApp, 'listening');
+      const strictPort = (strictApp.address() as AddressInfo).port;
+      const file = join(identity.dir, 'policy-discovery.yaml');
+      writeFileSync(
+        file,
+        `authorities:
+  locked.demo.svc.cluster.local:80:
+    endpoints: [ { address: "127.0.1.3:${httpPort}", identity: ${identityName('demo', 'locked')}, opaqueTransportPort: ${c.addresses.inbound.port}, protocolHint: h2 } ]
+  strict.demo.svc.cluster.local:80:
+    endpoints: [ { address: "127.0.1.4:${strictPort}", identity: ${identityName('demo', 'strict')}, opaqueTransportPort: ${auth.addresses.inbound.port}, protocolHint: h2 } ]
+`,
+      );
+      const viaPolicyProxy = await startMeshedProxy({
+        ip: '127.0.1.5',
+        namespace: 'demo',
+        serviceAccount: 'caller',
+        identity,
+        discovery: readFileSync(file, 'utf8'),
+      });
+      try {
+        const outbound = viaPolicyProxy.addresses.outbound[0]!.port;
+        // Denied before anything is forwarded to an application.
+        const denied = await getVia(outbound, '127.0.1.5', 'http://locked.demo.svc.cluster.local/');
+        expect(denied.status).toBe(403);
+        const metrics = await getVia(c.addresses.admin.port, '127.0.1.3', 'http://admin/metrics');
+        expect(metrics.body).toMatch(
+          /inbound_http_authz_deny_total\{[^}]*srv_kind="default",srv_name="deny"[^}]*\} 1/,
+        );
+        const allowed = await getVia(outbound, '127.0.1.5', 'http://strict.demo.svc.cluster.local/');
+        expect(allowed.status).toBe(200);
+        expect(allowed.body).toBe(`strict app saw ${identityName('demo', 'caller')}`);
+        const strictMetrics = await getVia(auth.addresses.admin.port, '127.0.1.4', 'http://admin/metrics');
+        expect(strictMetrics.body).toMatch(
+          /inbound_http_authz_allow_total\{[^}]*srv_name="all-authenticated"[^}]*tls="true",client_id="caller\.demo\.serviceaccount/,
+        );
+      } finally {
+        await viaPolicyProxy.shutdown(200);
+        strictApp.close();
+      }
+    });
   });
 });

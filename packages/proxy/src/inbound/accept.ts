@@ -1,20 +1,22 @@
 import type { Socket } from 'node:net';
-import type { Logger, PortSet } from '@skein/core';
+import type { Logger } from '@skein/core';
 import { detectHttp, HTTP_DETECT_MIN_BYTES } from '../detect/http-detect.js';
 import { readClientHello } from '../detect/read-client-hello.js';
 import { sniffHttp } from '../detect/sniff-http.js';
 import { type ServeHttpOptions, serveHttp } from '../http/serve-http.js';
-import { forwardOpaque } from '../tcp/opaque-forward.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection, ConnectionHandler } from '../transport/listener.js';
+import { forwardToApp } from './forward-app.js';
 
 /** Options for {@link inboundAcceptor}. */
 export interface InboundAcceptOptions {
   /** `INBOUND_DETECT_TIMEOUT` in ms. */
   detectTimeoutMs: number;
-  /** `INBOUND_PORTS_DISABLE_PROTOCOL_DETECTION`: forwarded opaquely, no TLS or HTTP detection. */
-  opaquePorts: PortSet;
+  /** Whether a port is opaque (forwarded without TLS or HTTP detection), from its policy. */
+  isOpaque: (port: number) => boolean;
+  /** Whether the client may open an opaque (TCP) connection to its port; false closes it. */
+  authorizeTcp?: (info: ConnectionInfo) => boolean;
   /** Ports of the proxy itself: connections to them are loops. */
   ownPorts: ReadonlySet<number>;
   /** How accepted HTTP is served. */
@@ -61,9 +63,9 @@ export function inboundAcceptor(options: InboundAcceptOptions): ConnectionHandle
       socket.destroy();
       return;
     }
-    if (options.opaquePorts.has(dst.port)) {
+    if (options.isOpaque(dst.port)) {
       info.tls = { kind: 'none', reason: 'port_skipped' };
-      forwardOpaque(socket, { connect: options.tcpConnect(dst) });
+      forwardToApp(socket, info, dst, undefined, options);
       return;
     }
     void detect(socket, info, accepted, dst, options).catch(() => socket.destroy());
@@ -83,10 +85,7 @@ async function detect(
     case 'client-hello':
       if (options.terminateTls?.(socket, info, accepted, hello.sni) === true) return;
       info.tls = { kind: 'opaque', sni: hello.sni ?? '' };
-      forwardOpaque(socket, {
-        connect: options.tcpConnect(dst),
-        ...(hello.consumed === undefined ? {} : { consumed: hello.consumed }),
-      });
+      forwardToApp(socket, info, dst, hello.consumed, options);
       return;
     case 'not-tls': {
       let protocol = hello.bytes.length >= HTTP_DETECT_MIN_BYTES ? detectHttp(hello.bytes) : undefined;
@@ -105,17 +104,11 @@ async function detect(
         serveHttp(protocol, socket, accepted, consumed, options.http);
         return;
       }
-      forwardOpaque(socket, {
-        connect: options.tcpConnect(dst),
-        ...(consumed === undefined ? {} : { consumed }),
-      });
+      forwardToApp(socket, info, dst, consumed, options);
       return;
     }
     case 'timeout':
-      forwardOpaque(socket, {
-        connect: options.tcpConnect(dst),
-        ...(hello.consumed === undefined ? {} : { consumed: hello.consumed }),
-      });
+      forwardToApp(socket, info, dst, hello.consumed, options);
       return;
     default:
       socket.destroy();

@@ -2,13 +2,13 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@skein/core';
 import { TransportHeaderDecoder } from '@skein/core/proto';
 import { type ServeHttpOptions, serveHttp } from '../http/serve-http.js';
-import { forwardOpaque } from '../tcp/opaque-forward.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection } from '../transport/listener.js';
+import { type ForwardAppOptions, forwardToApp } from './forward-app.js';
 
 /** What the direct (transport header) path needs. */
-export interface InboundDirectOptions {
+export interface InboundDirectOptions extends ForwardAppOptions {
   /** The header must arrive within this many ms (the inbound detect timeout). */
   timeoutMs: number;
   /** How HTTP sessions are served (no detection: the header names the protocol). */
@@ -74,10 +74,7 @@ export function inboundDirect(
         serveHttp(header.sessionProtocol === 'http1' ? 'http1' : 'h2', socket, accepted, rest, options.http);
         return;
       }
-      forwardOpaque(socket, {
-        connect: options.tcpConnect(target),
-        ...(rest === undefined ? {} : { consumed: rest }),
-      });
+      forwardToApp(socket, info, target, rest, options);
     };
     const onEnd = () => {
       clearTimeout(timer);

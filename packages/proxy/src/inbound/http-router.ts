@@ -28,6 +28,8 @@ export interface InboundHttpRouterOptions {
   metrics?: LegacyMetrics;
   /** Whether the `authority` label is added (`INBOUND_METRICS_AUTHORITY_LABELS=unsafe`). */
   authorityLabels?: boolean;
+  /** The policy server of a port, for the `srv_*` labels (default: Linkerd's default policy). */
+  serverFor?: (port: number) => { group: string; kind: string; name: string };
   /** Builds the HTTP/2 pool for a local target (HTTP/2 requests to the app). */
   http2?: (host: string, port: number) => ClosableDispatcher;
 }
@@ -114,17 +116,18 @@ export class InboundHttpRouter implements Dispatcher {
     if (legacy === undefined) return undefined;
     const tls = request.connection.tls;
     const authority = this.#opts.authorityLabels === true ? request.authority : undefined;
-    const key = `${tlsKey(tls)}|${authority ?? ''}`;
+    const dst = request.connection.originalDst!;
+    const server = this.#opts.serverFor?.(dst.port) ?? DEFAULT_SERVER;
+    const key = `${tlsKey(tls)}|${authority ?? ''}|${server.kind}/${server.name}`;
     let m = target.metrics.get(key);
     if (m === undefined) {
-      const dst = request.connection.originalDst!;
       m = new HttpTargetMetrics(
         legacy.http,
         inboundEndpointLabels({
           ...(authority === undefined ? {} : { authority }),
           target: { ip: dst.ip, port: dst.port },
           tls: inboundTlsLabels(tls),
-          server: { group: '', kind: 'default', name: 'all-unauthenticated', port: dst.port },
+          server: { ...server, port: dst.port },
         }),
       );
       if (target.metrics.size < 1024) target.metrics.set(key, m);
@@ -132,6 +135,8 @@ export class InboundHttpRouter implements Dispatcher {
     return m;
   }
 }
+
+const DEFAULT_SERVER = { group: '', kind: 'default', name: 'all-unauthenticated' };
 
 /** Sets `l5d-client-id` from a verified peer identity; strips it (and spoofable `l5d-*`) otherwise. */
 export function applyIdentityHeaders(request: HttpRequest): void {

@@ -4,16 +4,16 @@ import type { Logger } from '@skein/core';
 import { sniffHttp } from '../detect/sniff-http.js';
 import { type ServeHttpOptions, serveHttp } from '../http/serve-http.js';
 import type { ProxyIdentity } from '../identity/proxy-identity.js';
-import { forwardOpaque } from '../tcp/opaque-forward.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection } from '../transport/listener.js';
+import { type ForwardAppOptions, forwardToApp } from './forward-app.js';
 
 /** The transport header's ALPN protocol. */
 export const TRANSPORT_ALPN = 'transport.l5d.io/v1';
 
 /** What inbound mesh TLS needs. */
-export interface InboundMeshTlsOptions {
+export interface InboundMeshTlsOptions extends ForwardAppOptions {
   /** The proxy's identity. */
   identity: ProxyIdentity;
   /** Detect timeout for HTTP detection inside TLS. */
@@ -77,10 +77,7 @@ async function serveDetected(
   }
   const dst = info.originalDst;
   if ((sniff.kind === 'not-http' || sniff.kind === 'timeout') && dst !== undefined) {
-    forwardOpaque(tls, {
-      connect: options.tcpConnect(dst),
-      ...(sniff.consumed === undefined ? {} : { consumed: sniff.consumed }),
-    });
+    forwardToApp(tls, info, dst, sniff.consumed, options);
     return;
   }
   tls.destroy();

@@ -1,0 +1,101 @@
+import { authzLabels, type CounterSeries, type LegacyMetrics } from '@skein/core';
+import { authorize, type InboundPolicy } from '@skein/discovery';
+import { UnauthorizedError } from '../errors/proxy-errors.js';
+import { failExchange } from '../http/fail.js';
+import type { Dispatcher, HttpRequest, Interceptor, ResponseHandler } from '../http/types.js';
+import type { ConnectionInfo } from '../transport/connection-info.js';
+import { inboundTlsLabels } from './http-router.js';
+import type { InboundPolicies } from './inbound-policies.js';
+
+/** Counts authorization decisions with Linkerd's `inbound_{http,tcp}_authz_*_total` labels. */
+export class AuthzMetrics {
+  readonly #metrics: LegacyMetrics;
+  readonly #series = new Map<string, CounterSeries>();
+
+  constructor(metrics: LegacyMetrics) {
+    this.#metrics = metrics;
+  }
+
+  /** Records one decision. */
+  record(
+    kind: 'http' | 'tcp',
+    allowed: boolean,
+    info: ConnectionInfo,
+    policy: InboundPolicy,
+    authz: string | undefined,
+  ): void {
+    const dst = info.originalDst ?? info.local;
+    const tls = info.tls;
+    const tlsKey =
+      tls.kind === 'mtls'
+        ? `m${tls.clientId ?? ''}`
+        : tls.kind === 'opaque'
+          ? `o${tls.sni}`
+          : `n${tls.reason}`;
+    const key = `${kind}|${allowed}|${dst.port}|${dst.ip}|${policy.server.kind}/${policy.server.name}|${authz ?? ''}|${tlsKey}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      const family =
+        kind === 'http'
+          ? allowed
+            ? this.#metrics.authz.httpAllow
+            : this.#metrics.authz.httpDeny
+          : allowed
+            ? this.#metrics.authz.tcpAllow
+            : this.#metrics.authz.tcpDeny;
+      const server = { ...policy.server, port: dst.port };
+      const found =
+        authz === undefined ? undefined : policy.authorizations.find((a) => a.ref.name === authz)?.ref;
+      series = family.series(
+        authzLabels({
+          target: { ip: dst.ip, port: dst.port },
+          server,
+          ...(found === undefined ? {} : { authz: found }),
+          tls: inboundTlsLabels(tls),
+        }),
+      );
+      if (this.#series.size < 10_000) this.#series.set(key, series);
+    }
+    series.inc();
+  }
+}
+
+/** Whether a connection's client may use its port; records the decision. */
+export function authorizeConnection(
+  policies: InboundPolicies,
+  info: ConnectionInfo,
+  metrics: AuthzMetrics | undefined,
+  kind: 'http' | 'tcp',
+): boolean {
+  const port = (info.originalDst ?? info.local).port;
+  const policy = policies.policyFor(port);
+  const tls = info.tls;
+  const result = authorize(policy, {
+    ip: info.remote.ip,
+    identity: tls.kind === 'mtls' ? tls.clientId : undefined,
+  });
+  if (result.allowed) {
+    metrics?.record(kind, true, info, policy, result.authorization.ref.name);
+    return true;
+  }
+  metrics?.record(kind, false, info, policy, undefined);
+  return result.audited;
+}
+
+/**
+ * The inbound HTTP authorization layer: every request is checked against its port's policy
+ * (policies can change while a connection lives); a denied request gets 403 (gRPC
+ * PermissionDenied) and the connection stays open.
+ */
+export function inboundAuthz(policies: InboundPolicies, metrics: AuthzMetrics | undefined): Interceptor {
+  return (next: Dispatcher): Dispatcher => ({
+    dispatch(request: HttpRequest, handler: ResponseHandler): void {
+      if (authorizeConnection(policies, request.connection, metrics, 'http')) {
+        next.dispatch(request, handler);
+        return;
+      }
+      const port = (request.connection.originalDst ?? request.connection.local).port;
+      failExchange(handler, new UnauthorizedError(`unauthorized request on port ${port}`));
+    },
+  });
+}
