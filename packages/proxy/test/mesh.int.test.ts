@@ -241,13 +241,6 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
       await auth?.shutdown(200);
     });
 
-    async function viaA(
-      authority: string,
-      path = '/',
-    ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-      return getVia(a.addresses.outbound[0]!.port, A_IP, `http://${authority}${path}`);
-    }
-
     it('denies HTTP with 403 under the deny policy and counts it; allows meshed clients under all-authenticated', async () => {
       // Point new authorities at the stricter proxies' inbound ports (the app is the same one).
       const httpPort = (httpApp.address() as AddressInfo).port;
