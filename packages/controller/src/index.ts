@@ -52,6 +52,7 @@ export {
   StaticInventory,
   type StaticInventoryData,
 } from './inventory/static-inventory.js';
+export { subjectAccessReviewPolicy } from './inventory/subject-access-review.js';
 export {
   type AggregatedSample,
   escapeRegex,
