@@ -67,11 +67,11 @@ export {
   resolveIdentityMaterial,
 } from './identity/identity-material.js';
 export { generateWebhookCertificate, type WebhookCertificate } from './identity/webhook-certificate.js';
+export { diffWithCluster, formatDiff, type ObjectChange } from './manifest/manifest-diff.js';
 export { describeObject, formatManifest, type OutputFormat, objectRef } from './manifest/manifest-text.js';
 export { uninstallObjects } from './manifest/uninstall.js';
 export { publicValues } from './render/config-values.js';
 export { GRAFANA_DASHBOARDS_PATH } from './render/grafana.js';
-export { heartbeatSchedule } from './render/heartbeat.js';
 export { installOrder, uninstallOrder } from './render/install-order.js';
 export type { KubeObject, ServicePort } from './render/kube-types.js';
 export { COMPONENT_APPS, type ComponentName, Port, ResourceName } from './render/names.js';
@@ -83,6 +83,8 @@ export {
   expectedServiceAccounts,
 } from './render/rbac.js';
 export { renderControlPlane } from './render/render-control-plane.js';
+export { type Installation, readInstallation } from './upgrade/read-installation.js';
+export { resolveUpgradeConfig, type UpgradeInput } from './upgrade/upgrade-config.js';
 export {
   type ControlPlaneValues,
   DEFAULT_HEARTBEAT_URL,
@@ -94,6 +96,11 @@ export {
   type WebhookValues,
 } from './values/control-plane-values.js';
 export { parseGoDuration } from './values/go-duration.js';
-export { type InstallConfig, type InstallInput, resolveInstallConfig } from './values/install-config.js';
+export {
+  dailyScheduleAfter,
+  type InstallConfig,
+  type InstallInput,
+  resolveInstallConfig,
+} from './values/install-config.js';
 export { isValuesTree, mergeLayers, type ValuesTree, valueAt, withValueAt } from './values/merge-layers.js';
 export { readControlPlaneValues } from './values/read-control-plane-values.js';

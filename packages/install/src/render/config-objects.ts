@@ -40,7 +40,8 @@ function tlsSecret(
 }
 
 /**
- * `linkerd-config` (the values, minus private keys), `linkerd-identity-trust-roots` (unless
+ * `linkerd-config` (the values, minus private keys), `linkerd-config-overrides` (the values the
+ * user gave, which `skein upgrade` starts from), `linkerd-identity-trust-roots` (unless
  * `identity.externalCA`), the issuer Secret `linkerd-identity-issuer` (unless the issuer is
  * external) and the webhooks' serving Secrets (unless `externalSecret`).
  */
@@ -53,6 +54,21 @@ export function renderConfigObjects(config: InstallConfig): KubeObject[] {
       data: { values: stringify(publicValues(config), { lineWidth: 0 }) },
     },
   ];
+  objects.push({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: ResourceName.configOverrides,
+      namespace: config.namespace,
+      labels: commonLabels(config),
+    },
+    data: {
+      [ResourceName.configOverrides]: Buffer.from(stringify(config.rawValues, { lineWidth: 0 })).toString(
+        'base64',
+      ),
+    },
+  });
   if (!config.values.identity.externalCA) {
     objects.push({
       apiVersion: 'v1',

@@ -5,12 +5,6 @@ import { ResourceName } from './names.js';
 import { prometheusUrl } from './viz.js';
 import { restrictedSecurityContext } from './workload.js';
 
-/** Linkerd's heartbeat schedule: daily, at the install time plus ten minutes (UTC). */
-export function heartbeatSchedule(installedAt: number): string {
-  const at = new Date(installedAt + 10 * 60_000);
-  return `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
-}
-
 /**
  * The heartbeat CronJob (`skein-heartbeat`): once a day it reads the installation and the
  * Prometheus figures and sends them to `skein.heartbeat.url`. Rendered unless `disableHeartBeat`.
@@ -33,7 +27,7 @@ export function renderHeartbeat(config: InstallConfig): KubeObject[] {
       kind: 'CronJob',
       metadata: { name: ResourceName.heartbeat, namespace: config.namespace, labels },
       spec: {
-        schedule: cp.heartbeatSchedule === '' ? heartbeatSchedule(config.createdAt) : cp.heartbeatSchedule,
+        schedule: config.heartbeatSchedule,
         timeZone: 'Etc/UTC',
         concurrencyPolicy: 'Replace',
         successfulJobsHistoryLimit: 0,

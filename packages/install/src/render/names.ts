@@ -6,6 +6,7 @@
  */
 export const ResourceName = {
   config: 'linkerd-config',
+  configOverrides: 'linkerd-config-overrides',
   trustRoots: 'linkerd-identity-trust-roots',
   issuerSecret: 'linkerd-identity-issuer',
   destination: 'linkerd-destination',

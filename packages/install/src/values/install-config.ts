@@ -29,6 +29,8 @@ export interface InstallInput {
   };
   /** Clock (ms since the epoch): certificate validity and the heartbeat schedule. Default: now. */
   readonly now?: number;
+  /** Heartbeat schedule to keep (an upgrade keeps the installed one) unless `heartbeatSchedule` is set. */
+  readonly heartbeatSchedule?: string;
 }
 
 /** Everything the renderer needs, resolved and checked. */
@@ -54,8 +56,16 @@ export interface InstallConfig {
   readonly rawValues: Record<string, unknown>;
   /** When the config was resolved (ms since the epoch). */
   readonly createdAt: number;
+  /** Cron schedule of the heartbeat: the value, else the kept one, else install time + 10 min (UTC). */
+  readonly heartbeatSchedule: string;
   /** Unknown values that were ignored. */
   readonly warnings: readonly string[];
+}
+
+/** Linkerd's heartbeat schedule: daily, at the given time plus ten minutes (UTC). */
+export function dailyScheduleAfter(time: number): string {
+  const at = new Date(time + 10 * 60_000);
+  return `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -175,6 +185,7 @@ export function resolveInstallConfig(input: InstallInput): InstallConfig {
     },
     rawValues,
     createdAt: now,
+    heartbeatSchedule: controlPlane.heartbeatSchedule || input.heartbeatSchedule || dailyScheduleAfter(now),
     warnings,
   };
 }
