@@ -39,7 +39,8 @@ describe('inject then uninject', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // Hundreds of generated workloads: seconds on an idle machine, more on a busy CI runner.
+  }, 120_000);
 
   it('is the identity through the YAML stream (manual inject, then uninject)', () => {
     const injector = new Injector({ values: configs[0] });
@@ -55,7 +56,7 @@ describe('inject then uninject', () => {
       }),
       { numRuns: 50 },
     );
-  });
+  }, 120_000);
 });
 
 function findTemplate(obj: KubeObject): unknown {
