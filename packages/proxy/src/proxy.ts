@@ -290,6 +290,14 @@ export class SkeinProxy {
                 outboundRouter.openOpaque(
                   dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`,
                 ),
+              discoveredOpaque:
+                profiles === undefined
+                  ? undefined
+                  : (dst) =>
+                      outboundRouter.opaqueProtocol(
+                        dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`,
+                        config.destination?.profileInitialTimeoutMs ?? 500,
+                      ),
               logger: log,
             }),
           }),

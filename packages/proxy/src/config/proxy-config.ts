@@ -132,6 +132,8 @@ export interface ProxyConfig {
         profileSuffixes: SuffixSet;
         /** `DESTINATION_PROFILE_NETWORKS`. */
         profileNetworks: NetworkSet;
+        /** `DESTINATION_PROFILE_INITIAL_TIMEOUT`: how long to wait for a profile before going on. */
+        profileInitialTimeoutMs: number;
       })
     | undefined;
   /** The policy service; absent in standalone mode. */
@@ -315,6 +317,7 @@ function destination(e: EnvConfig): ProxyConfig['destination'] {
     context: e.string('DESTINATION_CONTEXT', ''),
     profileSuffixes: e.suffixes('DESTINATION_PROFILE_SUFFIXES', 'svc.cluster.local.'),
     profileNetworks: e.networks('DESTINATION_PROFILE_NETWORKS'),
+    profileInitialTimeoutMs: e.duration('DESTINATION_PROFILE_INITIAL_TIMEOUT', 500),
   };
 }
 

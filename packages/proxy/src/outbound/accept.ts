@@ -16,6 +16,8 @@ export interface OutboundAcceptOptions {
   http: ServeHttpOptions;
   /** Opens an opaque TCP connection to an original destination. */
   tcpConnect: (dst: SocketAddr) => Connector;
+  /** Whether discovery marks an original destination as opaque (no HTTP detection). */
+  discoveredOpaque?: (dst: SocketAddr) => Promise<boolean>;
   /** Logger. */
   logger: Logger;
 }
@@ -34,33 +36,48 @@ export function outboundAcceptor(options: OutboundAcceptOptions): ConnectionHand
       forwardOpaque(socket, { connect: options.tcpConnect(dst) });
       return;
     }
-    sniffHttp(socket, options.detectTimeoutMs).then(
-      (sniff) => {
-        switch (sniff.kind) {
-          case 'http1':
-          case 'h2':
-            serveHttp(sniff.kind, socket, accepted, sniff.consumed, options.http);
-            return;
-          case 'not-http':
-          case 'timeout':
-            if (dst === undefined) {
-              options.logger.debug(
-                { peer: info.remote },
-                'closing non-HTTP connection without an original destination',
-              );
-              socket.destroy();
+    const discovered = dst === undefined ? undefined : options.discoveredOpaque?.(dst);
+    if (discovered !== undefined && dst !== undefined) {
+      discovered.then(
+        (opaque) => {
+          if (opaque) forwardOpaque(socket, { connect: options.tcpConnect(dst) });
+          else detectAndServe();
+        },
+        () => detectAndServe(),
+      );
+      return;
+    }
+    detectAndServe();
+
+    function detectAndServe(): void {
+      sniffHttp(socket, options.detectTimeoutMs).then(
+        (sniff) => {
+          switch (sniff.kind) {
+            case 'http1':
+            case 'h2':
+              serveHttp(sniff.kind, socket, accepted, sniff.consumed, options.http);
               return;
-            }
-            forwardOpaque(socket, {
-              connect: options.tcpConnect(dst),
-              ...(sniff.consumed === undefined ? {} : { consumed: sniff.consumed }),
-            });
-            return;
-          default:
-            socket.destroy();
-        }
-      },
-      () => socket.destroy(),
-    );
+            case 'not-http':
+            case 'timeout':
+              if (dst === undefined) {
+                options.logger.debug(
+                  { peer: info.remote },
+                  'closing non-HTTP connection without an original destination',
+                );
+                socket.destroy();
+                return;
+              }
+              forwardOpaque(socket, {
+                connect: options.tcpConnect(dst),
+                ...(sniff.consumed === undefined ? {} : { consumed: sniff.consumed }),
+              });
+              return;
+            default:
+              socket.destroy();
+          }
+        },
+        () => socket.destroy(),
+      );
+    }
   };
 }

@@ -1,13 +1,14 @@
 import type { Socket } from 'node:net';
-import { IdleCache, type LegacyMetrics } from '@skein/core';
+import { isIP } from 'node:net';
+import { type EndpointUpdate, IdleCache, type LegacyMetrics } from '@skein/core';
 import {
   type DiscoveredEndpoint,
   type DiscoveredProfile,
   endpointAddress,
   normalizeAuthority,
 } from '@skein/discovery';
-import type { Observable, Subscription } from 'rxjs';
-import { type Resolver, resolveTarget } from '../discovery/resolver.js';
+import { catchError, map, type Observable, of, type Subscription, shareReplay } from 'rxjs';
+import { type Resolver, type ResolveTarget, resolveTarget } from '../discovery/resolver.js';
 import { LoopError } from '../errors/proxy-errors.js';
 import { failExchange, NO_FLOW_CONTROL } from '../http/fail.js';
 import type { Dispatcher, HttpRequest, ResponseHandler, ResponseHead } from '../http/types.js';
@@ -48,6 +49,10 @@ export interface OutboundHttpRouterOptions {
 class LogicalTarget implements Dispatcher {
   readonly balanced: BalancedTarget;
   routing: ProfileRouting | undefined;
+  /** The latest profile (undefined before the first, or without a profile lookup). */
+  profile: DiscoveredProfile | undefined;
+  /** Settles with the first profile answer (or undefined when there is none). */
+  readonly firstProfile: Promise<DiscoveredProfile | undefined>;
   readonly #subscription: Subscription | undefined;
 
   constructor(
@@ -56,11 +61,19 @@ class LogicalTarget implements Dispatcher {
     makeRouting: (p: DiscoveredProfile) => ProfileRouting,
   ) {
     this.balanced = balanced;
+    let settle: (p: DiscoveredProfile | undefined) => void = () => {};
+    this.firstProfile = new Promise((resolve) => {
+      settle = resolve;
+    });
+    if (profiles === undefined) settle(undefined);
     this.#subscription = profiles?.subscribe({
       next: (p) => {
+        this.profile = p;
+        settle(p);
         this.routing = p?.hasRouting === true ? makeRouting(p) : undefined;
       },
       error: () => {
+        settle(undefined);
         // Keep the last profile: discovery errors must not break routing.
       },
     });
@@ -94,17 +107,25 @@ export class OutboundHttpRouter implements Dispatcher {
     this.#isOwn = options.isOwnAddress;
     this.#targets = new IdleCache<string, LogicalTarget>({
       key: (authority) => authority,
-      build: (authority) =>
-        new LogicalTarget(
+      build: (authority) => {
+        const target = resolveTarget(authority);
+        const profiles = options.profiles?.(authority)?.pipe(shareReplay({ bufferSize: 1, refCount: true }));
+        // An IP target (a redirected connection to a pod) is served by its endpoint profile: the
+        // profile's endpoint carries the identity and protocol hints discovery knows.
+        const updates =
+          profiles !== undefined && isIP(target.host) !== 0
+            ? profileEndpoint(profiles, target)
+            : options.resolver.resolve(target);
+        return new LogicalTarget(
           new BalancedTarget({
             authority,
-            updates: options.resolver.resolve(resolveTarget(authority)),
+            updates,
             connect: (endpoint, readyChanged) => options.connect(authority, endpoint, readyChanged),
             queueCapacity: options.queueCapacity,
             failfastTimeoutMs: options.failfastTimeoutMs,
             ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
           }),
-          options.profiles?.(authority),
+          profiles,
           (profile) =>
             new ProfileRouting({
               authority,
@@ -116,7 +137,8 @@ export class OutboundHttpRouter implements Dispatcher {
                   : this.#targets.get(normalizeAuthority(a) ?? a).balanced,
               ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
             }),
-        ),
+        );
+      },
       idleMs: options.discoveryIdleTimeoutMs,
       isBusy: (target) => target.inFlight > 0,
       onEvict: (target) => target.close(),
@@ -164,6 +186,24 @@ export class OutboundHttpRouter implements Dispatcher {
     return this.#targets.get(authority).balanced.openOpaque();
   }
 
+  /**
+   * Whether discovery marks `authority` as an opaque protocol (its profile's `opaque_protocol`),
+   * waiting at most `timeoutMs` for the first profile: connections to it skip HTTP detection,
+   * so server-speaks-first protocols get no detection delay.
+   */
+  async opaqueProtocol(authority: string, timeoutMs: number): Promise<boolean> {
+    if (this.#isOwn(authority)) return false;
+    const target = this.#targets.get(authority);
+    if (target.profile !== undefined) return target.profile.opaqueProtocol;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, undefined);
+    });
+    const p = await Promise.race([target.firstProfile, timeout]);
+    clearTimeout(timer);
+    return p?.opaqueProtocol === true;
+  }
+
   /** CONNECT: a byte tunnel to the target, answered with 200 once the upstream is connected. */
   #tunnel(target: BalancedTarget, request: HttpRequest, handler: ResponseHandler): void {
     handler.onStart(NO_FLOW_CONTROL);
@@ -203,4 +243,25 @@ export function outboundAuthority(request: HttpRequest): string | undefined {
   if (dst !== undefined) return endpointAddress(dst.ip, dst.port);
   if (request.authority === '') return undefined;
   return normalizeAuthority(request.authority, request.scheme === 'https' ? 443 : 80);
+}
+
+/**
+ * Endpoint updates for an IP target from its endpoint profile: the profile's `endpoint` when
+ * discovery knows the address (a meshed pod), else the address itself.
+ */
+function profileEndpoint(
+  profiles: Observable<DiscoveredProfile | undefined>,
+  target: ResolveTarget,
+): Observable<EndpointUpdate<DiscoveredEndpoint>> {
+  const literal: DiscoveredEndpoint = {
+    address: endpointAddress(target.host, target.port),
+    ip: target.host,
+    port: target.port,
+    weight: 10_000,
+    labels: {},
+  };
+  return profiles.pipe(
+    map((p): EndpointUpdate<DiscoveredEndpoint> => ({ type: 'reset', endpoints: [p?.endpoint ?? literal] })),
+    catchError(() => of<EndpointUpdate<DiscoveredEndpoint>>({ type: 'reset', endpoints: [literal] })),
+  );
 }
