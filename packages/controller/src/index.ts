@@ -85,3 +85,10 @@ export { type HistogramBucket, histogramQuantile } from './query/histogram-quant
 export { DEFAULT_ROUTE, queryRoutes, type RouteRow, type RoutesQuery } from './query/routes.js';
 export { type MeasuredFrom, queryStat, type StatQuery, type StatRow } from './query/stat.js';
 export type { TcpStats, TrafficStats } from './query/traffic.js';
+export {
+  clearLocalMeshState,
+  type LocalMeshState,
+  localMeshStatePath,
+  readLocalMeshState,
+  writeLocalMeshState,
+} from './local-mesh-state.js';
