@@ -218,6 +218,7 @@ export class SkeinProxy {
       strategy: config.balancer,
       ...(profiles === undefined ? {} : { profiles }),
       metrics: metrics.legacy,
+      ingressMode: config.ingressMode,
     });
     const policies = new InboundPolicies({
       defaultPolicy: config.inbound.defaultPolicy,

@@ -152,3 +152,87 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
     await expect(get(outbound, '/', 'web.demo.svc.cluster.local')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('Proxy header rules (ingress mode, l5d-require-id, remote l5d headers)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skein-proxy-headers-'));
+  let backend: http.Server;
+  let proxy: SkeinProxy;
+
+  beforeAll(async () => {
+    backend = http.createServer((req, res) => {
+      res.setHeader('l5d-proxy-error', 'from a remote proxy');
+      res.setHeader('x-saw-override', String(req.headers['l5d-dst-override'] ?? 'none'));
+      if (req.url === '/close') res.setHeader('l5d-proxy-connection', 'close');
+      res.end(`backend ${req.headers.host}`);
+    });
+    backend.listen(0, '127.0.0.1');
+    await once(backend, 'listening');
+    const port = (backend.address() as AddressInfo).port;
+    const file = join(dir, 'd.yaml');
+    writeFileSync(
+      file,
+      `authorities:
+  api.internal:80: { endpoints: [ { address: "127.0.0.1:${port}" } ] }
+  meshed.internal:80: { endpoints: [ { address: "127.0.0.1:${port}", identity: good.ns.serviceaccount.identity.linkerd.cluster.local } ] }
+`,
+    );
+    proxy = await SkeinProxy.start({
+      config: readProxyConfig({
+        LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: '127.0.0.1:0',
+        LINKERD2_PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
+        LINKERD2_PROXY_ADMIN_LISTEN_ADDR: '127.0.0.1:0',
+        LINKERD2_PROXY_INGRESS_MODE: 'true',
+        // Ingress mode turns informational headers off by default; keep them to read the errors.
+        LINKERD2_PROXY_OUTBOUND_DISABLE_INFORMATIONAL_HEADERS: 'false',
+        SKEIN_PROXY_DISCOVERY_FILE: file,
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await proxy.shutdown(500);
+    backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function request(path: string, headers: Record<string, string>): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: proxy.addresses.outbound[0]!.port, path, headers, agent: false },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            body += c.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('routes by l5d-dst-override in ingress mode and consumes the header', async () => {
+    const res = await request('/', { host: 'public.example.com', 'l5d-dst-override': 'api.internal:80' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('backend public.example.com');
+    expect(res.headers['x-saw-override']).toBe('none');
+    expect((await request('/', { host: 'x', 'l5d-dst-override': 'not a host!' })).status).toBe(400);
+  });
+
+  it('strips remote l5d-proxy-error and turns l5d-proxy-connection: close into closing the connection', async () => {
+    const res = await request('/close', { host: 'api.internal' });
+    expect(res.headers['l5d-proxy-error']).toBeUndefined();
+    expect(res.headers['l5d-proxy-connection']).toBeUndefined();
+    expect(res.headers.connection).toBe('close');
+  });
+
+  it('answers 502 when l5d-require-id does not match the endpoint identity', async () => {
+    const res = await request('/', {
+      host: 'api.internal',
+      'l5d-require-id': 'good.ns.serviceaccount.identity.linkerd.cluster.local',
+    });
+    expect(res.status).toBe(502);
+    expect(res.headers['l5d-proxy-error']).toMatch(/required the identity 'good\.ns\.serviceaccount/);
+  });
+});

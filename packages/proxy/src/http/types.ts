@@ -68,6 +68,8 @@ export interface ResponseHead {
   hasBody: boolean;
   /** The version the upstream spoke. */
   version: HttpVersion;
+  /** Ask the client-facing side to close its connection after this response. */
+  close?: boolean;
 }
 
 /**

@@ -451,7 +451,7 @@ class Exchange implements ResponseHandler {
     else if (req.version === 11) framing = 'chunked';
     else framing = 'close';
     this.#framing = framing;
-    this.#close = this.head.close || this.closeAfter || framing === 'close';
+    this.#close = this.head.close || this.closeAfter || framing === 'close' || head.close === true;
     const keepAlive10 = req.version === 10 && !this.#close;
     this.headSent = true;
     const socket = this.conn.socket;

@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net';
 import type { HttpTargetMetrics, Picked } from '@skein/core';
 import type { DiscoveredEndpoint } from '@skein/discovery';
+import { IdentityRequiredError } from '../errors/proxy-errors.js';
+import { failExchange } from '../http/fail.js';
+import { ForwardingHandler } from '../http/forwarding-handler.js';
+import { getHeader, removeHeader } from '../http/headers.js';
 import { markOrigProto, OrigProtoResponse } from '../http/orig-proto.js';
-import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
+import type { Dispatcher, HttpRequest, ResponseHandler, ResponseHead } from '../http/types.js';
 import type { Connector } from '../transport/connector.js';
 import { MeteredExchange } from './metered-exchange.js';
 
@@ -58,7 +62,17 @@ export class HttpEndpoint {
       tap.destinationLabels = e.labels;
       tap.tls = e.identity === undefined ? 'no_identity' : 'true';
     }
-    const exchange = new MeteredExchange(handler, request, this.#opts.metrics, picked);
+    const required = getHeader(request.headers, 'l5d-require-id');
+    if (required !== undefined) {
+      // The client asked for a specific peer identity (consumed here, never forwarded).
+      removeHeader(request.headers, 'l5d-require-id');
+      if (required !== this.endpoint.identity?.name) {
+        picked?.done(false);
+        failExchange(handler, new IdentityRequiredError(required, this.endpoint.identity?.name));
+        return;
+      }
+    }
+    const exchange = new MeteredExchange(new RemoteHeaders(handler), request, this.#opts.metrics, picked);
     const useH2 =
       this.#opts.http2 !== undefined && (request.version === 20 || this.endpoint.protocolHint === 'h2');
     if (useH2 && request.upgrade === undefined && request.method !== 'CONNECT') {
@@ -86,5 +100,19 @@ export class HttpEndpoint {
   close(): void {
     this.#opts.http1.close();
     this.#http2?.close();
+  }
+}
+
+/**
+ * Response rules for what comes back from a peer: its `l5d-proxy-error` never reaches the
+ * application, and `l5d-proxy-connection: close` is turned into closing the client connection.
+ */
+class RemoteHeaders extends ForwardingHandler {
+  protected finish(): void {}
+
+  override onHead(head: ResponseHead): void {
+    removeHeader(head.headers, 'l5d-proxy-error');
+    if (removeHeader(head.headers, 'l5d-proxy-connection') > 0) head.close = true;
+    super.onHead(head);
   }
 }

@@ -11,6 +11,7 @@ import { catchError, map, type Observable, of, type Subscription, shareReplay } 
 import { type Resolver, type ResolveTarget, resolveTarget } from '../discovery/resolver.js';
 import { LoopError } from '../errors/proxy-errors.js';
 import { failExchange, NO_FLOW_CONTROL } from '../http/fail.js';
+import { getHeader, removeHeader } from '../http/headers.js';
 import type { Dispatcher, HttpRequest, ResponseHandler, ResponseHead } from '../http/types.js';
 import { HttpParseError } from '../http1/parse-error.js';
 import { BalancedTarget } from './balanced-target.js';
@@ -40,6 +41,8 @@ export interface OutboundHttpRouterOptions {
   profiles?: (authority: string) => Observable<DiscoveredProfile | undefined> | undefined;
   /** Legacy metrics, for `route_*` families. */
   metrics?: LegacyMetrics;
+  /** `INGRESS_MODE`: requests may name their target with `l5d-dst-override: host[:port]`. */
+  ingressMode?: boolean;
 }
 
 /**
@@ -102,9 +105,11 @@ class LogicalTarget implements Dispatcher {
 export class OutboundHttpRouter implements Dispatcher {
   readonly #targets: IdleCache<string, LogicalTarget>;
   readonly #isOwn: (authority: string) => boolean;
+  readonly #ingress: boolean;
 
   constructor(options: OutboundHttpRouterOptions) {
     this.#isOwn = options.isOwnAddress;
+    this.#ingress = options.ingressMode === true;
     this.#targets = new IdleCache<string, LogicalTarget>({
       key: (authority) => authority,
       build: (authority) => {
@@ -151,7 +156,25 @@ export class OutboundHttpRouter implements Dispatcher {
   }
 
   dispatch(request: HttpRequest, handler: ResponseHandler): void {
-    const authority = outboundAuthority(request);
+    let authority: string | undefined;
+    const override = this.#ingress ? getHeader(request.headers, 'l5d-dst-override') : undefined;
+    if (override !== undefined) {
+      // Ingress mode: the ingress controller names the service; the header is consumed.
+      removeHeader(request.headers, 'l5d-dst-override');
+      authority = normalizeAuthority(override, 80);
+      if (authority === undefined) {
+        failExchange(
+          handler,
+          new HttpParseError(
+            400,
+            `invalid l5d-dst-override ${JSON.stringify(override)}: expected host[:port]`,
+          ),
+        );
+        return;
+      }
+    } else {
+      authority = outboundAuthority(request);
+    }
     if (authority === undefined) {
       failExchange(
         handler,
