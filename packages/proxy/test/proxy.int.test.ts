@@ -119,6 +119,25 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
     expect(metrics.body).toMatch(/^proxy_build_info\{version="0\.1\.0"/m);
   });
 
+  it('passes promtool check metrics (only the spec-mandated *_ms names draw a lint)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const text = (await get(admin, '/metrics', 'admin')).body;
+    let out = '';
+    let code = 0;
+    try {
+      out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { status: number; stdout: string; stderr: string };
+      code = e.status;
+      out = `${e.stdout}${e.stderr}`;
+    }
+    // Exit 3 is "lint problems"; a parse error would be 1. Linkerd's latency families are named
+    // *_ms by contract, which promtool's lint flags: nothing else may be reported.
+    expect([0, 3]).toContain(code);
+    const problems = out.split('\n').filter((l) => l.trim() !== '');
+    for (const p of problems) expect(p).toMatch(/^(route_|control_)?response_latency_ms metric names should not contain abbreviated units$/);
+  });
+
   it('falls back to DNS for names the file does not list, and fails fast for names that do not exist', async () => {
     const direct = await get(outbound, '/dns', `localhost:${(backends[0]!.address() as AddressInfo).port}`);
     expect(direct.status).toBe(200);
