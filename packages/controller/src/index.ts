@@ -10,10 +10,19 @@ export {
   type ControllerServer,
   controllerApi,
   startControllerServer,
-  tapRequestFromJson,
 } from './api/controller-api.js';
 export { CONTROLLER_OPENAPI } from './api/openapi.js';
 export { DEFAULT_WINDOW } from './api/query-params.js';
+export {
+  callerFromRemoteHeaders,
+  sendError,
+  serveTapRequest,
+  statusForError,
+  type TapApiOptions,
+  tapApiListener,
+  tapTargetFromPath,
+} from './api/tap-endpoint.js';
+export { tapRequestFromJson } from './api/tap-request-json.js';
 export {
   ControllerErrorCode,
   InvalidQueryError,
@@ -54,6 +63,13 @@ export {
 } from './inventory/static-inventory.js';
 export { subjectAccessReviewPolicy } from './inventory/subject-access-review.js';
 export {
+  clearLocalMeshState,
+  type LocalMeshState,
+  localMeshStatePath,
+  readLocalMeshState,
+  writeLocalMeshState,
+} from './local-mesh-state.js';
+export {
   type AggregatedSample,
   escapeRegex,
   type LabelMatch,
@@ -85,10 +101,3 @@ export { type HistogramBucket, histogramQuantile } from './query/histogram-quant
 export { DEFAULT_ROUTE, queryRoutes, type RouteRow, type RoutesQuery } from './query/routes.js';
 export { type MeasuredFrom, queryStat, type StatQuery, type StatRow } from './query/stat.js';
 export type { TcpStats, TrafficStats } from './query/traffic.js';
-export {
-  clearLocalMeshState,
-  type LocalMeshState,
-  localMeshStatePath,
-  readLocalMeshState,
-  writeLocalMeshState,
-} from './local-mesh-state.js';

@@ -22,7 +22,9 @@ export interface LocalMeshState {
  */
 export function localMeshStatePath(env: Readonly<Record<string, string | undefined>>, home: string): string {
   const runtime = env.XDG_RUNTIME_DIR;
-  return runtime !== undefined && runtime !== '' ? join(runtime, 'skein', 'mesh.json') : join(home, '.skein', 'mesh.json');
+  return runtime !== undefined && runtime !== ''
+    ? join(runtime, 'skein', 'mesh.json')
+    : join(home, '.skein', 'mesh.json');
 }
 
 /** Writes the state atomically (temp file + rename). */

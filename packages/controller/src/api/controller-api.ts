@@ -1,22 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, nullLogger, SkeinError } from '@skein/core';
-import {
-  type TapAggregator,
-  type TapByResourceRequest,
-  type TapCaller,
-  TapErrorCode,
-  type TapTarget,
-} from '@skein/tap';
+import type { TapAggregator, TapCaller, TapTarget } from '@skein/tap';
 import { ControllerErrorCode, InvalidQueryError, ResourceNotFoundError } from '../errors.js';
 import type { Inventory, PodInfo } from '../inventory/inventory.js';
-import { canonicalKind } from '../inventory/resources.js';
 import type { MetricsSource } from '../metrics/metrics-source.js';
 import { queryEdges } from '../query/edges.js';
 import { queryRoutes } from '../query/routes.js';
 import { queryStat } from '../query/stat.js';
 import { CONTROLLER_OPENAPI } from './openapi.js';
 import { checkParams, kindParam, namespaceParam, refParam, windowParam } from './query-params.js';
+import { callerFromRemoteHeaders, sendError, serveTapRequest, tapTargetFromPath } from './tap-endpoint.js';
 
 /** What the API is built from. */
 export interface ControllerApiOptions {
@@ -40,16 +34,6 @@ export interface ControllerApiOptions {
   /** Logger. */
   readonly logger?: Logger;
 }
-
-const STATUS: Record<string, number> = {
-  [ControllerErrorCode.InvalidQuery]: 400,
-  [TapErrorCode.InvalidRequest]: 400,
-  [TapErrorCode.Unauthorized]: 403,
-  [ControllerErrorCode.NotFound]: 404,
-  [TapErrorCode.NotFound]: 404,
-  [ControllerErrorCode.MetricsUnavailable]: 502,
-  [ControllerErrorCode.Inventory]: 502,
-};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -76,78 +60,6 @@ function podJson(p: PodInfo): object {
   };
 }
 
-async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new InvalidQueryError('body', `${size} bytes`, `at most ${limit} bytes of JSON`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidQueryError('body', text.slice(0, 80), 'a JSON object');
-  }
-}
-
-function str(o: Record<string, unknown>, key: string, at: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new InvalidQueryError(`${at}${key}`, JSON.stringify(v), 'a string');
-  return v;
-}
-
-/** Validates a `/api/tap` body into a {@link TapByResourceRequest}. */
-export function tapRequestFromJson(body: unknown): TapByResourceRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new InvalidQueryError('body', JSON.stringify(body), 'a JSON object with target');
-  const o = body as Record<string, unknown>;
-  const target = (key: 'target' | 'to'): TapTarget | undefined => {
-    const t = o[key];
-    if (t === undefined || t === null) return undefined;
-    if (typeof t !== 'object' || Array.isArray(t))
-      throw new InvalidQueryError(key, JSON.stringify(t), 'an object with kind, namespace, name');
-    const r = t as Record<string, unknown>;
-    const kind = canonicalKind(str(r, 'kind', `${key}.`) ?? '', `${key}.kind`);
-    const name = str(r, 'name', `${key}.`);
-    const labelSelector = str(r, 'labelSelector', `${key}.`);
-    return {
-      kind,
-      namespace:
-        str(r, 'namespace', `${key}.`) ?? (kind === 'namespace' && name !== undefined ? name : 'default'),
-      ...(name === undefined ? {} : { name }),
-      ...(labelSelector === undefined ? {} : { labelSelector }),
-    };
-  };
-  const t = target('target');
-  if (t === undefined)
-    throw new InvalidQueryError('target', 'missing', 'an object with kind, namespace, name');
-  const to = target('to');
-  const maxRps = o.maxRps;
-  if (maxRps !== undefined && (typeof maxRps !== 'number' || !(maxRps > 0))) {
-    throw new InvalidQueryError('maxRps', JSON.stringify(maxRps), 'a positive number');
-  }
-  if (o.extractHeaders !== undefined && typeof o.extractHeaders !== 'boolean') {
-    throw new InvalidQueryError('extractHeaders', JSON.stringify(o.extractHeaders), 'true or false');
-  }
-  const opt = (k: 'method' | 'scheme' | 'authority' | 'path') => {
-    const v = str(o, k, '');
-    return v === undefined ? {} : { [k]: v };
-  };
-  return {
-    target: t,
-    ...(to === undefined ? {} : { to }),
-    ...(maxRps === undefined ? {} : { maxRps: maxRps as number }),
-    ...opt('method'),
-    ...opt('scheme'),
-    ...opt('authority'),
-    ...opt('path'),
-    ...(o.extractHeaders === true ? { extractHeaders: true } : {}),
-  };
-}
-
 /**
  * The controller's HTTP JSON API as a `node:http` request listener: `/api/version`,
  * `/api/openapi.json`, `/api/namespaces`, `/api/pods`, `/api/stat`, `/api/edges`,
@@ -160,15 +72,10 @@ export function controllerApi(
   const log = options.logger ?? nullLogger;
   const callerOf =
     options.caller ??
-    ((req: IncomingMessage): TapCaller => {
-      if (!options.trustRemoteUserHeaders) return { user: 'system:anonymous', groups: [] };
-      const user = req.headers['x-remote-user'];
-      const groups = req.headers['x-remote-group'];
-      return {
-        user: typeof user === 'string' ? user : 'system:anonymous',
-        groups: groups === undefined ? [] : Array.isArray(groups) ? groups : groups.split(','),
-      };
-    });
+    ((req: IncomingMessage): TapCaller =>
+      options.trustRemoteUserHeaders
+        ? callerFromRemoteHeaders(req)
+        : { user: 'system:anonymous', groups: [] });
 
   const findPod = async (namespace: string, name: string): Promise<PodInfo> => {
     const pod = (await options.inventory.pods(namespace)).find((p) => p.name === name);
@@ -205,21 +112,9 @@ export function controllerApi(
     res.end(body);
   };
 
-  const tap = async (req: IncomingMessage, res: ServerResponse) => {
+  const tap = async (req: IncomingMessage, res: ServerResponse, pathTarget?: TapTarget) => {
     if (options.tap === undefined) throw new ResourceNotFoundError('tap is not enabled on this controller');
-    const request = tapRequestFromJson(await readJson(req));
-    const events = await options.tap.open(request, callerOf(req));
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
-    res.flushHeaders();
-    const sub = events.subscribe({
-      next: (e) => res.write(`${JSON.stringify(e)}\n`),
-      error: (err: Error) => {
-        res.end(
-          `${JSON.stringify({ error: { code: err instanceof SkeinError ? err.code : 'ERR_SKEIN_TAP', message: err.message } })}\n`,
-        );
-      },
-    });
-    res.on('close', () => sub.unsubscribe());
+    await serveTapRequest(options.tap, req, res, callerOf(req), pathTarget);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -227,6 +122,14 @@ export function controllerApi(
     const p = url.searchParams;
     const path = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
+    const linkerdTap = tapTargetFromPath(path);
+    if (linkerdTap !== undefined) {
+      if (method !== 'POST')
+        return send(res, 405, {
+          error: { code: ControllerErrorCode.InvalidQuery, message: `POST to ${path}` },
+        });
+      return tap(req, res, linkerdTap);
+    }
     if (path === '/api/tap') {
       if (method !== 'POST')
         return send(res, 405, {
@@ -341,16 +244,7 @@ export function controllerApi(
   };
 
   return (req, res) => {
-    route(req, res).catch((err: unknown) => {
-      const code = err instanceof SkeinError ? err.code : 'ERR_SKEIN_INTERNAL';
-      const status = STATUS[code] ?? 500;
-      if (status >= 500) log.warn({ err, url: req.url }, 'controller API error');
-      if (res.headersSent) {
-        res.end();
-        return;
-      }
-      send(res, status, { error: { code, message: err instanceof Error ? err.message : String(err) } });
-    });
+    route(req, res).catch((err: unknown) => sendError(res, err, log));
   };
 }
 
