@@ -62,6 +62,19 @@ export {
   InstallValuesError,
 } from './errors.js';
 export {
+  collectHeartbeat,
+  HEARTBEAT_QUERIES,
+  type HeartbeatQuery,
+  type HeartbeatReport,
+  type HeartbeatSources,
+} from './heartbeat/heartbeat-report.js';
+export {
+  type PrometheusQueryOptions,
+  type PrometheusSample,
+  queryPrometheus,
+} from './heartbeat/prometheus-query.js';
+export { type HeartbeatDelivery, sendHeartbeat } from './heartbeat/send-heartbeat.js';
+export {
   type IdentityMaterial,
   type IdentityMaterialInput,
   resolveIdentityMaterial,
