@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { AggregateConfigError, ConfigError, type HostPort, parseBool, parseSocketAddr } from '@skein/core';
+
+/** The tap app's configuration, from flags and environment. */
+export interface TapAppConfig {
+  /** Listen address (`--addr`, default `127.0.0.1:8088`; `:8088` for every interface). */
+  readonly addr: HostPort;
+  /** Static inventory file; without it, the Kubernetes API (and SubjectAccessReview). */
+  readonly inventoryFile: string | undefined;
+  /** Static discovery file merged into the inventory. */
+  readonly discoveryFile: string | undefined;
+  /** kubeconfig. */
+  readonly kubeconfig: string | undefined;
+  /** Users allowed to tap with a static inventory (`*` = everyone). */
+  readonly tapAllowUsers: readonly string[];
+  /** Take the caller from X-Remote-User/Group. */
+  readonly trustRemoteUserHeaders: boolean;
+  /** Header names never passed on (`tap.ignoredHeaders`). */
+  readonly ignoredHeaders: readonly string[];
+  /** Log filter and format. */
+  readonly logFilter: string;
+  readonly logFormat: 'plain' | 'json';
+}
+
+const FLAGS = {
+  addr: ['SKEIN_TAP_ADDR', 'listen address (:PORT for every interface)', '127.0.0.1:8088'],
+  inventory: ['SKEIN_TAP_INVENTORY', 'static inventory file; default: Kubernetes', undefined],
+  'discovery-file': [
+    'SKEIN_TAP_DISCOVERY_FILE',
+    'static discovery file merged into the inventory',
+    undefined,
+  ],
+  kubeconfig: ['KUBECONFIG', 'kubeconfig (default: in-cluster, then ~/.kube/config)', undefined],
+  'tap-allow-users': [
+    'SKEIN_TAP_ALLOW_USERS',
+    'users allowed to tap with a static inventory (comma list, * = all)',
+    '*',
+  ],
+  'trust-remote-user-headers': [
+    'SKEIN_TAP_TRUST_REMOTE_USER_HEADERS',
+    'take the caller from X-Remote-User/Group',
+    'false',
+  ],
+  'ignore-headers': [
+    'SKEIN_TAP_IGNORE_HEADERS',
+    'header names never shown (comma list)',
+    'authorization,cookie,proxy-authorization',
+  ],
+  'log-level': ['SKEIN_TAP_LOG', 'log filter', 'info'],
+  'log-format': ['SKEIN_TAP_LOG_FORMAT', 'plain or json', 'plain'],
+} as const satisfies Record<string, readonly [string, string, string | undefined]>;
+
+type Flag = keyof typeof FLAGS;
+
+/** The usage text. */
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([flag, [env, help, def]]) =>
+      `  --${flag.padEnd(26)} ${help} [$${env}]${def === undefined ? '' : ` (default ${def})`}`,
+  );
+  return `usage: skein-tap [flags]\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Reads the configuration: a flag overrides its environment variable, which overrides the default.
+ * @throws {ConfigError} for unknown flags; {@link AggregateConfigError} listing bad values.
+ */
+export function readConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): TapAppConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new ConfigError(
+      'arguments',
+      argv.join(' '),
+      `flags among --${Object.keys(FLAGS).join(', --')} (${(err as Error).message})`,
+    );
+  }
+  const errors: ConfigError[] = [];
+  const raw = (flag: Flag): [string | undefined, string] => {
+    const [envName, , def] = FLAGS[flag];
+    const v = values[flag];
+    if (typeof v === 'string') return [v, `--${flag}`];
+    if (env[envName] !== undefined && env[envName] !== '') return [env[envName], envName];
+    return [def, `--${flag}`];
+  };
+  const read = <T>(flag: Flag, parse: (text: string, name: string) => T, fallback: T): T => {
+    const [text, name] = raw(flag);
+    if (text === undefined) return fallback;
+    try {
+      return parse(text, name);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      errors.push(err);
+      return fallback;
+    }
+  };
+  const list = (flag: Flag) =>
+    (raw(flag)[0] ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+  const config: TapAppConfig = {
+    addr: read('addr', (t, n) => parseSocketAddr(t.startsWith(':') ? `0.0.0.0${t}` : t, n), {
+      host: '127.0.0.1',
+      port: 8088,
+      family: 'ipv4',
+    } as HostPort),
+    inventoryFile: raw('inventory')[0],
+    discoveryFile: raw('discovery-file')[0],
+    kubeconfig: raw('kubeconfig')[0],
+    tapAllowUsers: list('tap-allow-users'),
+    trustRemoteUserHeaders: read('trust-remote-user-headers', parseBool, false),
+    ignoredHeaders: list('ignore-headers'),
+    logFilter: raw('log-level')[0] ?? 'info',
+    logFormat: read(
+      'log-format',
+      (t, n) => {
+        if (t !== 'plain' && t !== 'json') throw new ConfigError(n, t, 'plain or json');
+        return t;
+      },
+      'plain' as 'plain' | 'json',
+    ),
+  };
+  if (config.discoveryFile !== undefined && config.inventoryFile === undefined) {
+    errors.push(new ConfigError('--discovery-file', config.discoveryFile, 'to be used with --inventory'));
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateConfigError(errors);
+  return config;
+}
