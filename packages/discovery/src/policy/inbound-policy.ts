@@ -41,6 +41,18 @@ export interface Authorization {
 /** The protocol a server declares (`ProxyProtocol`). */
 export type PolicyProtocol = 'detect' | 'opaque' | 'http1' | 'http2' | 'grpc' | 'tls';
 
+/**
+ * The kubelet-probe route of Linkerd's default HTTP routes: a `GET` of exactly one of `paths` is
+ * also allowed by `authorization` (unauthenticated, from the controller's probe networks), so
+ * probes pass even when the server's own authorizations would refuse the kubelet.
+ */
+export interface ProbeRoute {
+  /** Probe paths (exact, without query), from the pod's HTTP liveness/readiness/startup probes. */
+  readonly paths: readonly string[];
+  /** Who may call them (`default:probe`). */
+  readonly authorization: Authorization;
+}
+
 /** The inbound policy of one port: what `InboundServerPolicies.WatchPort` answers. */
 export interface InboundPolicy {
   /** The protocol. */
@@ -53,6 +65,8 @@ export interface InboundPolicy {
   readonly server: PolicyRef;
   /** `audit` mode: denials are counted but allowed through. */
   readonly audit?: boolean;
+  /** HTTP probe paths allowed on top of `authorizations` (HTTP protocols only). */
+  readonly probes?: ProbeRoute;
 }
 
 /** A client as authorization sees it. */
@@ -126,6 +140,32 @@ export function authorize(policy: InboundPolicy, client: PolicyClient): Authoriz
     return { allowed: true, authorization: a };
   }
   return { allowed: false, audited: policy.audit === true };
+}
+
+/**
+ * Decides whether `client` may send an HTTP request with `method` and `path` to a server with
+ * `policy`: the probe route first (a `GET` of one of its exact paths), then {@link authorize}.
+ */
+export function authorizeRequest(
+  policy: InboundPolicy,
+  client: PolicyClient,
+  method: string,
+  path: string,
+): AuthorizationResult {
+  const probes = policy.probes;
+  if (probes !== undefined && method === 'GET') {
+    const q = path.indexOf('?');
+    const bare = q < 0 ? path : path.slice(0, q);
+    const a = probes.authorization;
+    if (
+      probes.paths.includes(bare) &&
+      networkAllowed(a.networks, client.ip) &&
+      authenticated(a.authentication, client.identity)
+    ) {
+      return { allowed: true, authorization: a };
+    }
+  }
+  return authorize(policy, client);
 }
 
 function networkAllowed(networks: readonly AuthzNetwork[], ip: string): boolean {

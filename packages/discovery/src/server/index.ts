@@ -1,6 +1,7 @@
 /**
- * `@skein/discovery/server`: the Destination API server — Kubernetes informers as Observables,
- * the Kubernetes and static backends, and the gRPC service with shared fan-out.
+ * `@skein/discovery/server`: the Destination API server and the inbound policy server
+ * (`InboundServerPolicies`) — Kubernetes informers as Observables, the Kubernetes and static
+ * backends, and the gRPC services with shared fan-out.
  *
  * @packageDocumentation
  */
@@ -14,6 +15,8 @@ export {
   SERVICE_NAME_LABEL,
   serviceIps,
 } from '../kube/kube-cluster.js';
+export { KubePolicyBackend, type KubePolicyBackendOptions } from '../kube/kube-policy-backend.js';
+export { KubePolicyCluster, type KubePolicyClusterOptions } from '../kube/kube-policy-cluster.js';
 export { matchesSelector } from '../kube/label-selector.js';
 export {
   trimEndpointSlice,
@@ -33,6 +36,8 @@ export {
   type WeightedAddrOptions,
   weightedAddr,
 } from '../kube/pod-endpoint.js';
+export { policyKinds, policyPod, trimPolicyPod } from '../kube/policy-kinds.js';
+export { PolicyWatchMetrics } from '../kube/policy-watch-metrics.js';
 export { kinds, type PolicyServer, type ServiceProfileResource } from '../kube/resource-kinds.js';
 export {
   LIST_PAGE_SIZE,
@@ -51,6 +56,23 @@ export {
 } from '../kube/service-endpoints.js';
 export { computeProfile } from '../kube/service-profiles.js';
 export { WatchMetrics } from '../kube/watch-metrics.js';
+export {
+  InboundPolicyServer,
+  type InboundPolicyServerOptions,
+  inboundPolicyServerDefinition,
+} from '../policy/server/inbound-policy-server.js';
+export type { PolicyBackend } from '../policy/server/policy-backend.js';
+export { PolicyServerMetrics } from '../policy/server/policy-server-metrics.js';
+export { policyTranslator } from '../policy/server/policy-translator.js';
+export {
+  type RunningPolicyServer,
+  type ServePolicyOptions,
+  servePolicy,
+} from '../policy/server/serve-policy.js';
+export {
+  StaticPolicyBackend,
+  type StaticPolicyBackendOptions,
+} from '../policy/server/static-policy-backend.js';
 export {
   defaultRetryBudget,
   type ProfileTarget,

@@ -1,6 +1,7 @@
 import { ConfigError, isDnsName, type ServiceProfile, tryParseIp } from '@skein/core';
 import { parse as parseYaml } from 'yaml';
 import { type DiscoveredEndpoint, endpointAddress } from '../endpoint.js';
+import { parseStaticPolicy, STATIC_POLICY_FIELDS, type StaticPolicy } from '../policy/static-policy.js';
 import { parseStaticProfiles } from './static-profiles.js';
 import {
   parseStaticServices,
@@ -34,6 +35,8 @@ export interface StaticDiscovery {
   readonly profiles?: readonly ServiceProfile[];
   /** The mesh facts services were expanded with. */
   readonly mesh?: StaticMesh;
+  /** The policy sections (`servers`, `authorizationPolicies`, …), absent in files without them. */
+  readonly policy?: StaticPolicy;
 }
 
 const ROOT_FIELDS = [
@@ -43,6 +46,7 @@ const ROOT_FIELDS = [
   'clusterDomain',
   'identityTrustDomain',
   'controlPlaneNamespace',
+  ...STATIC_POLICY_FIELDS,
 ];
 
 /**
@@ -145,8 +149,11 @@ export function parseStaticDiscovery(text: string, source = 'discovery file'): S
     const endpoints = list.map((e, i) => parseEndpoint(e, `${where}.endpoints[${i}]`, setLabels));
     out.set(authority, { authority, labels: setLabels, endpoints });
   }
+  const policy = parseStaticPolicy(root, source);
   const extended = ['services', 'profiles', 'clusterDomain', 'identityTrustDomain', 'controlPlaneNamespace'];
-  if (extended.every((k) => root[k] === undefined)) return { authorities: out };
+  if (extended.every((k) => root[k] === undefined)) {
+    return policy === undefined ? { authorities: out } : { authorities: out, policy };
+  }
   const mesh: StaticMesh = {
     clusterDomain:
       root.clusterDomain === undefined
@@ -188,6 +195,7 @@ export function parseStaticDiscovery(text: string, source = 'discovery file'): S
     services,
     profiles: parseStaticProfiles(root.profiles, `${source}: profiles`),
     mesh,
+    ...(policy === undefined ? {} : { policy }),
   };
 }
 
