@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { type EnvRecord, type Logger, nullLogger, parseNetworkSet, ReloadableLogFilter } from '@skein/core';
-import { type DiscoveredProfile, parseStaticDiscovery } from '@skein/discovery';
-import { TapHub } from '@skein/tap';
+import { type DiscoveredProfile, parseStaticDiscovery } from '@skein/discovery/model';
+import { TapHub } from '@skein/tap/hub';
 import type { Observable } from 'rxjs';
 import { AdminServer } from './admin/admin-server.js';
 import type { ProxyConfig } from './config/proxy-config.js';
@@ -177,7 +177,7 @@ export class SkeinProxy {
     const identity =
       config.identity === undefined
         ? undefined
-        : await startProxyIdentity(config.identity, { registry: metrics.registry, logger: log });
+        : await startProxyIdentity(config.identity, { metrics, logger: log });
     const connect = (e: Parameters<EndpointConnectors['http1']>[0], session: 'http1' | 'http2' | undefined) =>
       meshConnector({
         endpoint: e,

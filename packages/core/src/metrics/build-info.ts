@@ -1,5 +1,5 @@
-import { Gauge } from 'prom-client';
 import type { MetricsRegistry } from './family.js';
+import { GaugeFamily } from './gauge-family.js';
 import { assertUnregistered } from './registration.js';
 
 /** The labels of `proxy_build_info`. */
@@ -16,23 +16,29 @@ export interface BuildInfo {
   readonly date: string;
 }
 
-/** Registers `proxy_build_info{version,git_sha,profile,vendor,date} 1`. */
-export function registerBuildInfo(registry: MetricsRegistry, info: BuildInfo): void {
-  assertUnregistered(registry, ['proxy_build_info']);
-  const gauge = new Gauge({
+/** `proxy_build_info{version,git_sha,profile,vendor,date} 1` as a family that renders itself. */
+export function buildInfoFamily(info: BuildInfo): GaugeFamily {
+  const family = new GaugeFamily({
     name: 'proxy_build_info',
     help: 'Proxy build information; the value is always 1.',
-    labelNames: ['version', 'git_sha', 'profile', 'vendor', 'date'] as const,
-    registers: [registry],
+    retainIdleMs: 0,
   });
-  gauge.set(
-    {
-      version: info.version,
-      git_sha: info.gitSha,
-      profile: info.profile,
-      vendor: info.vendor,
-      date: info.date,
-    },
-    1,
-  );
+  family
+    .series([
+      ['version', info.version],
+      ['git_sha', info.gitSha],
+      ['profile', info.profile],
+      ['vendor', info.vendor],
+      ['date', info.date],
+    ])
+    .set(1);
+  return family;
+}
+
+/** Registers `proxy_build_info{version,git_sha,profile,vendor,date} 1` in a prom-client registry. */
+export function registerBuildInfo(registry: MetricsRegistry, info: BuildInfo): GaugeFamily {
+  assertUnregistered(registry, ['proxy_build_info']);
+  const family = buildInfoFamily(info);
+  family.registerIn(registry);
+  return family;
 }

@@ -1,4 +1,5 @@
-export { type BuildInfo, registerBuildInfo } from './build-info.js';
+export { type BuildInfo, buildInfoFamily, registerBuildInfo } from './build-info.js';
+export { CollectedCounterFamily, CollectedGaugeFamily } from './collected-family.js';
 export { CounterFamily } from './counter-family.js';
 export {
   escapeHelp,
@@ -50,7 +51,7 @@ export {
   tcpServerLabels,
   tlsPairs,
 } from './linkerd-labels.js';
-export { type ProcessMetricsOptions, registerProcessMetrics } from './process-metrics.js';
+export { ProcessMetrics, type ProcessMetricsOptions, registerProcessMetrics } from './process-metrics.js';
 export { assertUnregistered } from './registration.js';
 export { RouteTargetMetrics } from './route-metrics.js';
 export {

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { EndpointUpdate } from '@skein/core';
-import { type DiscoveredEndpoint, endpointAddress } from '@skein/discovery';
+import { type DiscoveredEndpoint, endpointAddress } from '@skein/discovery/model';
 import { Observable } from 'rxjs';
 import type { Resolver, ResolveTarget } from './resolver.js';
 

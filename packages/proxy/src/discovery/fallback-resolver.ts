@@ -1,5 +1,5 @@
 import type { EndpointUpdate } from '@skein/core';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import { Observable, type Subscription } from 'rxjs';
 import type { Resolver, ResolveTarget } from './resolver.js';
 

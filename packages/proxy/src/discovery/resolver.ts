@@ -1,5 +1,5 @@
 import type { EndpointUpdate } from '@skein/core';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import type { Observable } from 'rxjs';
 
 /** What a resolver is asked to resolve: a logical authority. */

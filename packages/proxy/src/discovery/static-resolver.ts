@@ -1,5 +1,5 @@
 import type { EndpointUpdate } from '@skein/core';
-import type { DiscoveredEndpoint, StaticDiscovery } from '@skein/discovery';
+import type { DiscoveredEndpoint, StaticDiscovery } from '@skein/discovery/model';
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
 import type { Resolver, ResolveTarget } from './resolver.js';
 

@@ -1,4 +1,4 @@
-import type { TapRequest } from '@skein/tap';
+import type { TapRequest } from '@skein/tap/hub';
 import type { ConnectionInfo } from '../transport/connection-info.js';
 import type { RequestBody } from './request-body.js';
 

@@ -1,8 +1,8 @@
 import type { Logger } from '@skein/core';
 import { IdentityCertMetrics } from '@skein/core';
 import type { MeshTlsDialer, MeshTlsServer, WorkloadIdentity } from '@skein/identity';
-import type { Registry } from 'prom-client';
 import type { IdentityConfig } from '../config/proxy-config.js';
+import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 
 /** The proxy's identity: its certificate (obtained and rotated), and mesh TLS on both sides. */
 export interface ProxyIdentity {
@@ -30,7 +30,7 @@ export interface ProxyIdentity {
  */
 export async function startProxyIdentity(
   config: IdentityConfig,
-  options: { registry: Registry; logger: Logger },
+  options: { metrics: ProxyMetrics; logger: Logger },
 ): Promise<ProxyIdentity> {
   const id = await import('@skein/identity');
   const trustAnchors = id.TrustAnchors.fromPem(
@@ -46,7 +46,8 @@ export async function startProxyIdentity(
   }
   const addr = config.svc.addr;
   const address = addr.host.includes(':') ? `[${addr.host}]:${addr.port}` : `${addr.host}:${addr.port}`;
-  const metrics = new IdentityCertMetrics(options.registry);
+  const metrics = new IdentityCertMetrics();
+  options.metrics.add(metrics);
   const channel = id.grpcCertify({
     address,
     ...(config.svc.name === undefined ? {} : { serverName: config.svc.name }),

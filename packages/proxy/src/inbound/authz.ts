@@ -1,5 +1,5 @@
 import { authzLabels, type CounterSeries, type LegacyMetrics } from '@skein/core';
-import { authorize, type InboundPolicy } from '@skein/discovery';
+import { authorize, type InboundPolicy } from '@skein/discovery/model';
 import { UnauthorizedError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
 import type { Dispatcher, HttpRequest, Interceptor, ResponseHandler } from '../http/types.js';

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@skein/core';
-import { TransportHeaderDecoder } from '@skein/core/proto';
+import type * as Proto from '@skein/core/proto';
 import { type ServeHttpOptions, serveHttp } from '../http/serve-http.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection } from '../transport/listener.js';
+import { transportHeaderCodec } from '../transport/transport-header.js';
 import { type ForwardAppOptions, forwardToApp } from './forward-app.js';
 
 /** What the direct (transport header) path needs. */
@@ -41,47 +42,58 @@ export function inboundDirect(
       socket.destroy();
       return;
     }
-    const decoder = new TransportHeaderDecoder();
-    const timer = setTimeout(() => {
-      options.logger.info({ peer: info.remote }, 'transport header not received in time');
-      socket.destroy();
-    }, options.timeoutMs);
-    const onData = (chunk: Buffer) => {
-      let result: ReturnType<TransportHeaderDecoder['push']>;
-      try {
-        result = decoder.push(chunk);
-      } catch (err) {
+    const readHeader = (decoder: InstanceType<typeof Proto.TransportHeaderDecoder>): void => {
+      const timer = setTimeout(() => {
+        options.logger.info({ peer: info.remote }, 'transport header not received in time');
+        socket.destroy();
+      }, options.timeoutMs);
+      const onData = (chunk: Buffer) => {
+        let result: ReturnType<Proto.TransportHeaderDecoder['push']>;
+        try {
+          result = decoder.push(chunk);
+        } catch (err) {
+          clearTimeout(timer);
+          options.logger.info({ peer: info.remote, err: (err as Error).message }, 'invalid transport header');
+          socket.destroy();
+          return;
+        }
+        if (!result.done) return;
         clearTimeout(timer);
-        options.logger.info({ peer: info.remote, err: (err as Error).message }, 'invalid transport header');
+        socket.off('data', onData);
+        socket.off('end', onEnd);
+        socket.pause();
+        const header = result.header;
+        if (header.name !== undefined && header.name !== '') {
+          options.logger.info({ name: header.name }, 'gateway transport headers are not supported');
+          socket.destroy();
+          return;
+        }
+        const target: SocketAddr = { ip: info.local.ip, port: header.port };
+        info.originalDst = target;
+        const rest = result.rest.length > 0 ? result.rest : undefined;
+        if (header.sessionProtocol === 'http1' || header.sessionProtocol === 'http2') {
+          serveHttp(
+            header.sessionProtocol === 'http1' ? 'http1' : 'h2',
+            socket,
+            accepted,
+            rest,
+            options.http,
+          );
+          return;
+        }
+        forwardToApp(socket, info, target, rest, options);
+      };
+      const onEnd = () => {
+        clearTimeout(timer);
         socket.destroy();
-        return;
-      }
-      if (!result.done) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.pause();
-      const header = result.header;
-      if (header.name !== undefined && header.name !== '') {
-        options.logger.info({ name: header.name }, 'gateway transport headers are not supported');
-        socket.destroy();
-        return;
-      }
-      const target: SocketAddr = { ip: info.local.ip, port: header.port };
-      info.originalDst = target;
-      const rest = result.rest.length > 0 ? result.rest : undefined;
-      if (header.sessionProtocol === 'http1' || header.sessionProtocol === 'http2') {
-        serveHttp(header.sessionProtocol === 'http1' ? 'http1' : 'h2', socket, accepted, rest, options.http);
-        return;
-      }
-      forwardToApp(socket, info, target, rest, options);
+      };
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.resume();
     };
-    const onEnd = () => {
-      clearTimeout(timer);
-      socket.destroy();
-    };
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.resume();
+    transportHeaderCodec().then(
+      ({ TransportHeaderDecoder }) => readHeader(new TransportHeaderDecoder()),
+      () => socket.destroy(),
+    );
   };
 }

@@ -1,5 +1,5 @@
 import { HttpTargetMetrics, IdleCache, inboundEndpointLabels, type LegacyMetrics } from '@skein/core';
-import { endpointAddress } from '@skein/discovery';
+import { endpointAddress } from '@skein/discovery/model';
 import { LoopError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
 import { ForwardingHandler } from '../http/forwarding-handler.js';

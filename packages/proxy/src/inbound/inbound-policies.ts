@@ -1,5 +1,5 @@
 import type { NetworkSet, PortSet } from '@skein/core';
-import { type DefaultPolicyName, defaultInboundPolicy, type InboundPolicy } from '@skein/discovery';
+import { type DefaultPolicyName, defaultInboundPolicy, type InboundPolicy } from '@skein/discovery/model';
 import type { Observable, Subscription } from 'rxjs';
 
 /** Where discovered inbound policies come from (the policy service's `WatchPort`). */

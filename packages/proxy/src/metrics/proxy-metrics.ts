@@ -1,15 +1,20 @@
 import {
+  buildInfoFamily,
   type LabelSet,
   LegacyMetrics,
-  registerBuildInfo,
-  registerProcessMetrics,
+  ProcessMetrics,
   type TcpTargetMetrics,
   tcpServerLabels,
 } from '@skein/core';
-import { Registry } from 'prom-client';
 import { inboundTlsLabels } from '../inbound/http-router.js';
 import type { ConnectionInfo } from '../transport/connection-info.js';
 import type { ConnectionCloseStats, ConnectionHooks } from '../transport/listener.js';
+
+/** Something that renders Prometheus text (a metric family or a group of them). */
+export interface RenderableMetrics {
+  /** The text exposition. */
+  render(): string;
+}
 
 /** Options for {@link ProxyMetrics}. */
 export interface ProxyMetricsOptions {
@@ -20,33 +25,41 @@ export interface ProxyMetricsOptions {
 }
 
 /**
- * All of a proxy's metrics: Linkerd's legacy families (rendered first, as linkerd2-proxy does)
- * and a prom-client registry for `process_*`, `proxy_build_info` and newer families. Also
- * provides the listener hooks that keep the server-side `tcp_*` series.
+ * All of a proxy's metrics: Linkerd's legacy families (rendered first, as linkerd2-proxy does),
+ * then `process_*`, `proxy_build_info` and any group added later (identity, tap…). Everything
+ * renders itself, so the proxy does not load prom-client. Also provides the listener hooks that
+ * keep the server-side `tcp_*` series.
  */
 export class ProxyMetrics {
   /** Linkerd's legacy families. */
   readonly legacy: LegacyMetrics;
-  /** The prom-client registry. */
-  readonly registry: Registry;
+  readonly #extra: RenderableMetrics[];
   readonly #tcp = new Map<string, TcpTargetMetrics>();
 
   constructor(options: ProxyMetricsOptions) {
     this.legacy = new LegacyMetrics({ retainIdleMs: options.retainIdleMs });
-    this.registry = new Registry();
-    registerProcessMetrics(this.registry);
-    registerBuildInfo(this.registry, {
-      version: options.version,
-      gitSha: 'unknown',
-      profile: 'release',
-      vendor: 'skein',
-      date: new Date(0).toISOString(),
-    });
+    this.#extra = [
+      new ProcessMetrics(),
+      buildInfoFamily({
+        version: options.version,
+        gitSha: 'unknown',
+        profile: 'release',
+        vendor: 'skein',
+        date: new Date(0).toISOString(),
+      }),
+    ];
+  }
+
+  /** Adds a group of metrics to `/metrics` (e.g. the identity client's). */
+  add(metrics: RenderableMetrics): void {
+    this.#extra.push(metrics);
   }
 
   /** The whole `/metrics` text. */
-  async render(): Promise<string> {
-    return `${this.legacy.render()}${await this.registry.metrics()}`;
+  render(): string {
+    let text = this.legacy.render();
+    for (const m of this.#extra) text += m.render();
+    return text;
   }
 
   /** Listener hooks recording `tcp_open_total`, `tcp_close_total`, byte counters and open connections. */

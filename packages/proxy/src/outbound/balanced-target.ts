@@ -1,5 +1,5 @@
 import { Balancer, type EndpointUpdate } from '@skein/core';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import type { Observable } from 'rxjs';
 import { failExchange } from '../http/fail.js';
 import { ForwardingHandler } from '../http/forwarding-handler.js';

@@ -1,5 +1,5 @@
 import { HttpTargetMetrics, type LegacyMetrics, outboundEndpointLabels } from '@skein/core';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import { Http1Pool } from '../http1/client-pool.js';
 import type { Connector } from '../transport/connector.js';
 import type { BackoffPolicy } from '../transport/connector-backoff.js';

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { HttpTargetMetrics, Picked } from '@skein/core';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import { IdentityRequiredError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
 import { ForwardingHandler } from '../http/forwarding-handler.js';

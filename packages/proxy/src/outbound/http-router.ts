@@ -6,7 +6,7 @@ import {
   type DiscoveredProfile,
   endpointAddress,
   normalizeAuthority,
-} from '@skein/discovery';
+} from '@skein/discovery/model';
 import { catchError, map, type Observable, of, type Subscription, shareReplay } from 'rxjs';
 import { type Resolver, type ResolveTarget, resolveTarget } from '../discovery/resolver.js';
 import { LoopError } from '../errors/proxy-errors.js';

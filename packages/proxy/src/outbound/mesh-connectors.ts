@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { SkeinError } from '@skein/core';
-import { encodeTransportHeader, type SessionProtocolName } from '@skein/core/proto';
-import type { DiscoveredEndpoint } from '@skein/discovery';
+import type { SessionProtocolName } from '@skein/core/proto';
+import type { DiscoveredEndpoint } from '@skein/discovery/model';
 import type { ProxyIdentity } from '../identity/proxy-identity.js';
 import { TRANSPORT_ALPN } from '../inbound/mesh-tls.js';
 import { type Connector, tcpConnector } from '../transport/connector.js';
+import { transportHeaderCodec } from '../transport/transport-header.js';
 
 /** Options for {@link meshConnector}. */
 export interface MeshConnectOptions {
@@ -58,6 +59,7 @@ export function meshConnector(options: MeshConnectOptions): Connector {
       }
       // Wait until the header is written: an HTTP/2 session must not take over a stream with a
       // write still in flight (node's http2 asserts on it).
+      const { encodeTransportHeader } = await transportHeaderCodec();
       const header = encodeTransportHeader({ port: endpoint.port, sessionProtocol: options.session });
       await new Promise<void>((resolve, reject) =>
         tls.write(header, (err) => (err ? reject(err) : resolve())),

@@ -5,7 +5,7 @@ import {
   type RouteTargetMetrics,
   routeLabels,
 } from '@skein/core';
-import { type DiscoveredProfile, findRoute, type ProfileRoute } from '@skein/discovery';
+import { type DiscoveredProfile, findRoute, type ProfileRoute } from '@skein/discovery/model';
 import { ResponseTimeoutError } from '../errors/proxy-errors.js';
 import { getHeader, setHeader } from '../http/headers.js';
 import type { RequestBody } from '../http/request-body.js';

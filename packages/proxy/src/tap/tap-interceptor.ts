@@ -1,4 +1,4 @@
-import type { TapEnd, TapHub, TapRequest, TapStreamObserver } from '@skein/tap';
+import type { TapEnd, TapHub, TapRequest, TapStreamObserver } from '@skein/tap/hub';
 import { ForwardingHandler } from '../http/forwarding-handler.js';
 import { getHeader } from '../http/headers.js';
 import type {
