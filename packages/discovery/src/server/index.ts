@@ -57,6 +57,11 @@ export {
 export { computeProfile } from '../kube/service-profiles.js';
 export { WatchMetrics } from '../kube/watch-metrics.js';
 export {
+  type PolicySettings,
+  type PolicySettingsInput,
+  policySettings,
+} from '../policy/policy-settings.js';
+export {
   InboundPolicyServer,
   type InboundPolicyServerOptions,
   inboundPolicyServerDefinition,
