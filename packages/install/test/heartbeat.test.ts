@@ -7,7 +7,10 @@ import { sendHeartbeat } from '../src/heartbeat/send-heartbeat.js';
 
 const servers: http.Server[] = [];
 afterEach(() => {
-  for (const s of servers.splice(0)) s.closeAllConnections?.(), s.close();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 async function serve(handler: http.RequestListener): Promise<string> {

@@ -68,6 +68,10 @@ export function dailyScheduleAfter(time: number): string {
   return `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
 }
 
+function sourceName(given: string | undefined, valuePath: string): string {
+  return given === undefined ? valuePath : `${given} (or ${valuePath})`;
+}
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function webhookCertificate(
@@ -143,18 +147,9 @@ export function resolveInstallConfig(input: InstallInput): InstallConfig {
     trustDomain,
     now,
     sources: {
-      trustAnchors:
-        input.identity?.trustAnchorsPem === undefined
-          ? 'identityTrustAnchorsPEM'
-          : input.identity.sources?.trustAnchors,
-      issuerCertificate:
-        input.identity?.issuerCertificatePem === undefined
-          ? 'identity.issuer.tls.crtPEM'
-          : input.identity.sources?.issuerCertificate,
-      issuerKey:
-        input.identity?.issuerKeyPem === undefined
-          ? 'identity.issuer.tls.keyPEM'
-          : input.identity.sources?.issuerKey,
+      trustAnchors: sourceName(input.identity?.sources?.trustAnchors, 'identityTrustAnchorsPEM'),
+      issuerCertificate: sourceName(input.identity?.sources?.issuerCertificate, 'identity.issuer.tls.crtPEM'),
+      issuerKey: sourceName(input.identity?.sources?.issuerKey, 'identity.issuer.tls.keyPEM'),
     },
   });
   values.identityTrustAnchorsPEM = identity.trustAnchorsPem;
