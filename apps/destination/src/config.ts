@@ -7,10 +7,17 @@ import {
   type LogFormat,
   parseBool,
   parseEnum,
+  parseNetworkSet,
   parsePortSet,
   parseSocketAddr,
 } from '@skein/core';
-import type { MeshSettingsInput } from '@skein/discovery/server';
+import {
+  DEFAULT_CLUSTER_NETWORKS,
+  DEFAULT_POLICY_NAMES,
+  type DefaultPolicyName,
+  isDefaultPolicyName,
+} from '@skein/discovery';
+import type { MeshSettingsInput, PolicySettingsInput } from '@skein/discovery/server';
 
 /** Where the destination service gets its answers. */
 export type SourceConfig =
@@ -23,8 +30,12 @@ export interface DestinationAppConfig {
   readonly addr: HostPort;
   /** Admin listen address: `/metrics`, `/ping`, `/live`, `/ready` (`-admin-addr`, default `:9996`). */
   readonly adminAddr: HostPort;
+  /** Inbound policy API (`InboundServerPolicies`) listen address (`-policy-addr`, default `:8090`). */
+  readonly policyAddr: HostPort;
   readonly source: SourceConfig;
   readonly mesh: MeshSettingsInput;
+  /** How policies are built: default policy, cluster networks, trust domain, control plane namespace. */
+  readonly policy: PolicySettingsInput;
   /** EnvFilter (`-log-level`, `SKEIN_DESTINATION_LOG`, default `info`). */
   readonly logFilter: string;
   readonly logFormat: LogFormat;
@@ -34,6 +45,7 @@ export interface DestinationAppConfig {
 const FLAGS = {
   addr: ['SKEIN_DESTINATION_ADDR', 'gRPC listen address', ':8086'],
   'admin-addr': ['SKEIN_DESTINATION_ADMIN_ADDR', 'admin listen address (metrics, health)', ':9996'],
+  'policy-addr': ['SKEIN_DESTINATION_POLICY_ADDR', 'inbound policy API listen address', ':8090'],
   kubeconfig: ['KUBECONFIG', 'kubeconfig file (default: in-cluster config, then ~/.kube/config)', undefined],
   'static-file': [
     'SKEIN_DESTINATION_STATIC_FILE',
@@ -54,6 +66,16 @@ const FLAGS = {
   ],
   'enable-h2-upgrade': ['SKEIN_DESTINATION_ENABLE_H2_UPGRADE', 'hint H2 for meshed endpoints', 'true'],
   'enable-ipv6': ['SKEIN_DESTINATION_ENABLE_IPV6', 'serve IPv6 endpoints', 'true'],
+  'default-policy': [
+    'SKEIN_DESTINATION_DEFAULT_POLICY',
+    'inbound policy of ports no Server selects',
+    'all-unauthenticated',
+  ],
+  'cluster-networks': [
+    'SKEIN_DESTINATION_CLUSTER_NETWORKS',
+    'cluster networks (cluster-* policies)',
+    DEFAULT_CLUSTER_NETWORKS,
+  ],
   'log-level': ['SKEIN_DESTINATION_LOG', 'log filter (EnvFilter syntax)', 'info'],
   'log-format': ['SKEIN_DESTINATION_LOG_FORMAT', 'plain or json', 'plain'],
 } as const satisfies Record<string, readonly [string, string, string | undefined]>;
@@ -126,6 +148,7 @@ export function readConfig(
   };
   const addr = read('addr', listenAddr);
   const adminAddr = read('admin-addr', listenAddr);
+  const policyAddr = read('policy-addr', listenAddr);
   const file = raw('static-file')[0];
   const dnsName = (t: string, n: string) => {
     if (!isDnsName(t)) throw new ConfigError(n, t, 'a DNS name such as cluster.local');
@@ -142,16 +165,31 @@ export function readConfig(
     enableH2Upgrade: read('enable-h2-upgrade', parseBool) ?? true,
     enableIpv6: read('enable-ipv6', parseBool) ?? true,
   };
+  const defaultPolicy = read('default-policy', (t, n): DefaultPolicyName => {
+    if (!isDefaultPolicyName(t)) throw new ConfigError(n, t, `one of ${DEFAULT_POLICY_NAMES.join(', ')}`);
+    return t;
+  });
+  const clusterNetworks = read('cluster-networks', (t, n) => {
+    parseNetworkSet(t, n);
+    return t;
+  });
   const logFormat = read('log-format', (t, n) => parseEnum(t, ['plain', 'json'] as const, n));
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new AggregateConfigError(errors);
   return {
     addr: addr!,
     adminAddr: adminAddr!,
+    policyAddr: policyAddr!,
     source:
       file === undefined
         ? { kind: 'kubernetes', kubeconfig: raw('kubeconfig')[0] }
         : { kind: 'static', file },
     mesh,
+    policy: {
+      identityTrustDomain: mesh.identityTrustDomain ?? 'cluster.local',
+      controllerNamespace: mesh.controllerNamespace ?? 'linkerd',
+      defaultPolicy: defaultPolicy ?? 'all-unauthenticated',
+      clusterNetworks: clusterNetworks ?? DEFAULT_CLUSTER_NETWORKS,
+    },
     logFilter: raw('log-level')[0]!,
     logFormat: logFormat ?? 'plain',
   };

@@ -6,8 +6,13 @@ import {
   type DestinationBackend,
   KubeCluster,
   KubeDestinationBackend,
+  KubePolicyBackend,
+  KubePolicyCluster,
+  type PolicyBackend,
   StaticDestinationBackend,
+  StaticPolicyBackend,
   serveDestination,
+  servePolicy,
 } from '@skein/discovery/server';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { firstValueFrom, shareReplay } from 'rxjs';
@@ -18,7 +23,7 @@ async function backendFor(
   config: DestinationAppConfig,
   logger: Logger,
   registry: Registry,
-): Promise<{ backend: DestinationBackend; ready: () => boolean; stop: () => void }> {
+): Promise<{ backend: DestinationBackend; policy: PolicyBackend; ready: () => boolean; stop: () => void }> {
   if (config.source.kind === 'static') {
     const discovery = watchStaticDiscoveryFile(config.source.file, { logger }).pipe(
       shareReplay({ bufferSize: 1, refCount: false }),
@@ -28,6 +33,7 @@ async function backendFor(
     logger.info({ file: config.source.file }, 'serving the static discovery file');
     return {
       backend: new StaticDestinationBackend({ discovery, settings: config.mesh, logger }),
+      policy: new StaticPolicyBackend({ discovery, settings: config.policy, logger }),
       ready: () => true,
       stop: () => {},
     };
@@ -38,10 +44,17 @@ async function backendFor(
   logger.info({ server: kubeConfig.getCurrentCluster()?.server }, 'watching Kubernetes');
   const cluster = new KubeCluster({ kubeConfig, logger, registry });
   void cluster.ready();
+  // The policy controller's own watches, as in Linkerd's linkerd-destination pod.
+  const policyCluster = new KubePolicyCluster({ kubeConfig, logger, registry });
+  void policyCluster.ready();
   return {
     backend: new KubeDestinationBackend({ cluster, settings: config.mesh, logger }),
-    ready: () => cluster.synced,
-    stop: () => cluster.stop(),
+    policy: new KubePolicyBackend({ cluster: policyCluster, settings: config.policy, logger }),
+    ready: () => cluster.synced && policyCluster.synced,
+    stop: () => {
+      cluster.stop();
+      policyCluster.stop();
+    },
   };
 }
 
@@ -81,14 +94,23 @@ async function main(): Promise<number> {
     logger,
     registry,
   });
+  const policy = await servePolicy({
+    backend: source.policy,
+    address: formatAddr(config.policyAddr),
+    logger,
+    registry,
+  });
   const admin = await startAdminServer(config.adminAddr, registry, source.ready);
-  logger.info({ grpcPort: grpc.port, adminPort: admin.port }, 'destination service listening');
+  logger.info(
+    { grpcPort: grpc.port, adminPort: admin.port, policyPort: policy.port },
+    'destination service listening',
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   logger.info('shutting down');
-  await grpc.close(2_000);
+  await Promise.all([grpc.close(2_000), policy.close(2_000)]);
   await admin.close();
   source.stop();
   return 0;
