@@ -116,6 +116,9 @@ export function normalizeAuthority(authority: string, defaultPort = 80): string 
  *     kind: ServiceProfile
  *     metadata: { name: web.emojivoto.svc.cluster.local, namespace: emojivoto }
  *     spec: { routes: [{ name: home, condition: { method: GET, pathRegex: / } }] }
+ * servers: []                                # optional policy sections (`parseStaticPolicy`):
+ * authorizationPolicies: []                  # also serverAuthorizations, meshTLSAuthentications,
+ *                                            # networkAuthentications, defaultInboundPolicy
  * ```
  *
  * @param source - where the text came from, named in error messages (e.g. the file path).
