@@ -71,6 +71,8 @@ export interface ProxyAddresses {
   inbound: SocketAddr;
   /** Admin server. */
   admin: SocketAddr;
+  /** Tap (control) server, when `LINKERD2_PROXY_TAP_SVC_NAME` is set. */
+  control?: SocketAddr;
 }
 
 /**
@@ -103,6 +105,7 @@ export class SkeinProxy {
   readonly #ready: () => boolean;
   #shuttingDown: Promise<void> | undefined;
   readonly #destination: { close(): void } | undefined;
+  readonly #tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
   #onShutdown: (() => void) | undefined;
 
   private constructor(parts: {
@@ -120,6 +123,7 @@ export class SkeinProxy {
     ready: () => boolean;
     identity: ProxyIdentity | undefined;
     destination: { close(): void } | undefined;
+    tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
   }) {
     this.#config = parts.config;
     this.#log = parts.log;
@@ -135,6 +139,7 @@ export class SkeinProxy {
     this.#ready = parts.ready;
     this.identity = parts.identity;
     this.#destination = parts.destination;
+    this.#tapServer = parts.tapServer;
   }
 
   /** Builds and starts a proxy; resolves once every listener is bound. */
@@ -369,6 +374,18 @@ export class SkeinProxy {
       for (const host of [ip.includes(':') ? `[${ip}]` : ip, '127.0.0.1', 'localhost', '[::1]'])
         own.add(`${host}:${port}`);
     }
+    // Tap: the Tap.Observe server on the control port, when LINKERD2_PROXY_TAP_SVC_NAME is set.
+    // Callers must be on loopback or present the tap service's mTLS identity.
+    let tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
+    if (config.tapSvcName !== undefined) {
+      const { startTapServer } = await import('@skein/tap');
+      tapServer = await startTapServer({
+        hub: tap,
+        listen: { host: config.controlListen.host, port: config.controlListen.port },
+        tapServiceName: config.tapSvcName,
+        logger: log.child({ target: 'skein::proxy::tap' }),
+      });
+    }
     const extraReady = options.ready ?? (() => true);
     const ready = () => (identity === undefined || identity.isReady()) && extraReady();
     let proxy: SkeinProxy | undefined;
@@ -413,6 +430,7 @@ export class SkeinProxy {
       ready,
       identity,
       destination,
+      tapServer,
     });
     log.info({ addresses: proxy.addresses }, 'proxy started');
     return proxy;
@@ -425,6 +443,9 @@ export class SkeinProxy {
       outbound: this.#listeners.slice(0, n).map((l) => l.address),
       inbound: this.#listeners[n]!.address,
       admin: { ip: this.#adminAddr.address, port: this.#adminAddr.port },
+      ...(this.#tapServer === undefined
+        ? {}
+        : { control: { ip: this.#config.controlListen.host, port: this.#tapServer.address.port } }),
     };
   }
 
@@ -467,6 +488,7 @@ export class SkeinProxy {
       await this.#admin.close();
       this.identity?.close();
       this.#destination?.close();
+      await this.#tapServer?.close();
     })();
     return this.#shuttingDown;
   }
