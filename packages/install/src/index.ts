@@ -74,6 +74,7 @@ export {
   queryPrometheus,
 } from './heartbeat/prometheus-query.js';
 export { type HeartbeatDelivery, sendHeartbeat } from './heartbeat/send-heartbeat.js';
+export { HELM_SUBSTITUTIONS, HELM_VALUES, type HelmChartOptions, helmChart } from './helm/helm-chart.js';
 export {
   type IdentityMaterial,
   type IdentityMaterialInput,
