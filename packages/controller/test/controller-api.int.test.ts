@@ -164,7 +164,11 @@ describe('controller API over the built-in scraper and real proxies', () => {
 
     // Linkerd's APIService path names the target in the URL; a body target must agree.
     const linkerdPath = `${base}/apis/tap.linkerd.io/v1alpha1/watch/namespaces/demo/deployments/nope/tap`;
-    const byPath = await fetch(linkerdPath, { method: 'POST', headers: { 'x-remote-user': 'alice' }, body: '{}' });
+    const byPath = await fetch(linkerdPath, {
+      method: 'POST',
+      headers: { 'x-remote-user': 'alice' },
+      body: '{}',
+    });
     expect(byPath.status).toBe(404);
     const mismatch = await fetch(linkerdPath, {
       method: 'POST',
@@ -172,7 +176,9 @@ describe('controller API over the built-in scraper and real proxies', () => {
       body: JSON.stringify({ target: { kind: 'deploy', namespace: 'demo', name: 'client' } }),
     });
     expect(mismatch.status).toBe(400);
-    expect(((await mismatch.json()) as ApiBody).error.message).toMatch(/^target: expected the resource the URL names/);
+    expect(((await mismatch.json()) as ApiBody).error.message).toMatch(
+      /^target: expected the resource the URL names/,
+    );
 
     const controller = new AbortController();
     const res = await fetch(`${base}/api/tap`, {

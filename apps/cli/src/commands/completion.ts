@@ -56,7 +56,8 @@ ${bashCompletion(program)}`;
 }
 
 /** A fish completion script: commands and each command's flags. */
-export function fishCompletion(program: Command): string {
+export function fishCompletion(program: Command, descriptions = true): string {
+  const d = (text: string) => (descriptions ? ` -d ${JSON.stringify(text)}` : '');
   const lines = ['# skein fish completion: skein completion fish | source'];
   for (const sub of program.commands) {
     lines.push(
@@ -80,10 +81,11 @@ export const completionCommand: SkeinCommand = {
       .command('completion')
       .description('Output shell completion code for bash, zsh or fish.')
       .argument('<shell>', 'bash, zsh or fish')
-      .action((shell: string) => {
+      .option('--no-descriptions', 'leave out command and flag descriptions (fish)')
+      .action((shell: string, flags: { descriptions: boolean }) => {
         if (shell === 'bash') io.stdout(bashCompletion(program));
         else if (shell === 'zsh') io.stdout(zshCompletion(program));
-        else if (shell === 'fish') io.stdout(fishCompletion(program));
+        else if (shell === 'fish') io.stdout(fishCompletion(program, flags.descriptions));
         else throw new Error(`completion: unknown shell "${shell}"; expected bash, zsh or fish`);
       });
   },

@@ -45,8 +45,16 @@ export const diagnosticsCommand: SkeinCommand = {
   register(program, io: CliIO) {
     const diag = program
       .command('diagnostics')
-      .alias('diag')
-      .description('Commands used to diagnose the mesh.');
+      .description('Commands used to diagnose the mesh.')
+      .option(
+        '--destination-addr <host:port>',
+        'the destination service for endpoints and profile (env SKEIN_DESTINATION_ADDR, default localhost:8086)',
+      );
+    const destination = (flags: { destinationAddr?: string }) =>
+      destinationOptions({
+        destinationAddr:
+          flags.destinationAddr ?? (diag.opts() as { destinationAddr?: string }).destinationAddr,
+      });
     const metrics = diag
       .command('proxy-metrics')
       .description('Fetch the proxy metrics of a pod, or of every pod of a workload (po/web-0, deploy/web).')
@@ -78,7 +86,7 @@ export const diagnosticsCommand: SkeinCommand = {
       .option('-o, --output <format>', 'table or json', 'table')
       .action(async (authorities: string[], flags: { destinationAddr?: string; output: string }) => {
         for (const authority of authorities) {
-          const d = await diagnoseEndpoints(authority, destinationOptions(flags));
+          const d = await diagnoseEndpoints(authority, destination(flags));
           io.stdout(flags.output === 'json' ? `${JSON.stringify(d, null, 2)}\n` : formatEndpoints(d));
           if (!d.exists) io.setExitCode(1);
         }
@@ -92,7 +100,7 @@ export const diagnosticsCommand: SkeinCommand = {
         'the destination service (env SKEIN_DESTINATION_ADDR, default localhost:8086)',
       )
       .action(async (address: string, flags: { destinationAddr?: string }) => {
-        const d = await diagnoseProfile(address, destinationOptions(flags));
+        const d = await diagnoseProfile(address, destination(flags));
         io.stdout(formatProfile(d));
       });
   },
