@@ -95,6 +95,7 @@ describe('renderControlPlane', () => {
     expect(ports('linkerd-dst')).toEqual([[8086, 8086]]);
     expect((find('Service', 'linkerd-dst-headless').spec as { clusterIP: string }).clusterIP).toBe('None');
     expect(ports('linkerd-identity')).toEqual([[8080, 8080]]);
+    expect(ports('linkerd-policy')).toEqual([[8090, 'policy-grpc']]);
     expect(ports('linkerd-proxy-injector')).toEqual([[443, 'proxy-injector']]);
     expect(ports('linkerd-sp-validator')).toEqual([[443, 'sp-validator']]);
     const destination = podSpec(find('Deployment', 'linkerd-destination'));
@@ -132,11 +133,15 @@ describe('renderControlPlane', () => {
     expect(proxyEnv(identity, 'LINKERD2_PROXY_IDENTITY_SVC_ADDR')).toBe('localhost.:8080');
     const destination = find('Deployment', 'linkerd-destination');
     expect(proxyEnv(destination, 'LINKERD2_PROXY_DESTINATION_SVC_ADDR')).toBe('localhost.:8086');
+    expect(proxyEnv(destination, 'LINKERD2_PROXY_POLICY_SVC_ADDR')).toBe('localhost.:8090');
     const injector = find('Deployment', 'linkerd-proxy-injector');
     expect(proxyEnv(injector, 'LINKERD2_PROXY_DESTINATION_SVC_ADDR')).toBe(
       'linkerd-dst-headless.linkerd.svc.cluster.local.:8086',
     );
     expect(proxyEnv(injector, 'LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS')).toBe(config.identity.trustAnchorsPem);
+    expect(proxyEnv(injector, 'LINKERD2_PROXY_POLICY_SVC_ADDR')).toBe(
+      'linkerd-policy.linkerd.svc.cluster.local.:8090',
+    );
   });
 
   it('generates a trust anchor and an issuer that the identity checks accept', () => {

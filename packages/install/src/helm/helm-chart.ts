@@ -204,7 +204,9 @@ export function helmChart(options: HelmChartOptions): Record<string, string> {
       object.metadata?.name === ResourceName.config && object.kind === 'ConfigMap'
         ? configMapTemplate(object, config)
         : stringify(withPlaceholders(object, config), { lineWidth: 0 });
-    (files[file] ??= []).push(text);
+    const list = files[file] ?? [];
+    list.push(text);
+    files[file] = list;
   }
   const out: Record<string, string> = {
     'Chart.yaml': stringify({

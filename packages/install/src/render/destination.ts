@@ -5,9 +5,10 @@ import { Port, ResourceName } from './names.js';
 import { componentDeployment, componentService, httpProbe } from './workload.js';
 
 /**
- * The destination pod as Linkerd lays it out: `destination` (Destination API, :8086) and
- * `sp-validator` (ServiceProfile admission webhook, :8443) containers, with Services
- * `linkerd-dst`, `linkerd-dst-headless` and `linkerd-sp-validator`.
+ * The destination pod as Linkerd lays it out: `destination` (Destination API, :8086, and the
+ * inbound policy API, :8090, which Skein serves from the same process) and `sp-validator`
+ * (ServiceProfile admission webhook, :8443) containers, with Services `linkerd-dst`,
+ * `linkerd-dst-headless`, `linkerd-policy` and `linkerd-sp-validator`.
  */
 export function renderDestination(config: InstallConfig): KubeObject[] {
   const cp = config.controlPlane;
@@ -29,10 +30,14 @@ export function renderDestination(config: InstallConfig): KubeObject[] {
           `-default-opaque-ports=${config.values.proxy.opaquePorts}`,
           `-enable-h2-upgrade=${cp.enableH2Upgrade}`,
           `-enable-ipv6=${!config.values.disableIPv6}`,
+          `-policy-addr=:${Port.policyGrpc}`,
+          `-default-policy=${config.values.proxy.defaultInboundPolicy}`,
+          `-cluster-networks=${config.values.clusterNetworks}`,
           ...log,
         ],
         ports: [
           { name: 'grpc', containerPort: Port.destinationGrpc },
+          { name: 'policy-grpc', containerPort: Port.policyGrpc },
           { name: 'admin-http', containerPort: Port.destinationAdmin },
         ],
         livenessProbe: httpProbe('/ping', Port.destinationAdmin, 10),
@@ -69,6 +74,13 @@ export function renderDestination(config: InstallConfig): KubeObject[] {
       ResourceName.dstHeadless,
       'destination',
       [{ name: 'grpc', port: Port.destinationGrpc }],
+      true,
+    ),
+    componentService(
+      config,
+      ResourceName.policy,
+      'destination',
+      [{ name: 'grpc', port: Port.policyGrpc, targetPort: 'policy-grpc' }],
       true,
     ),
     componentService(config, ResourceName.spValidator, 'destination', [

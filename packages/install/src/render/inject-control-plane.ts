@@ -7,6 +7,7 @@ import { Port } from './names.js';
 const LOCAL_SERVICES: Readonly<Record<string, Record<string, string>>> = {
   destination: {
     LINKERD2_PROXY_DESTINATION_SVC_ADDR: `localhost.:${Port.destinationGrpc}`,
+    LINKERD2_PROXY_POLICY_SVC_ADDR: `localhost.:${Port.policyGrpc}`,
   },
   identity: { LINKERD2_PROXY_IDENTITY_SVC_ADDR: `localhost.:${Port.identityGrpc}` },
 };

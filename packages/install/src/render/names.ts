@@ -12,6 +12,7 @@ export const ResourceName = {
   destination: 'linkerd-destination',
   dstService: 'linkerd-dst',
   dstHeadless: 'linkerd-dst-headless',
+  policy: 'linkerd-policy',
   spValidator: 'linkerd-sp-validator',
   spValidatorSecret: 'linkerd-sp-validator-k8s-tls',
   spValidatorWebhook: 'linkerd-sp-validator-webhook-config',
@@ -56,6 +57,7 @@ export const COMPONENT_APPS: Readonly<Record<ComponentName, string>> = {
 export const Port = {
   destinationGrpc: 8086,
   destinationAdmin: 9996,
+  policyGrpc: 8090,
   spValidator: 8443,
   spValidatorAdmin: 9997,
   identityGrpc: 8080,
