@@ -106,7 +106,10 @@ describe('completion and identity', () => {
     expect(bash).toMatch(/"stat"\) words="[^"]*--time-window[^"]*--from/);
     expect(bash).toContain('"diagnostics") words="proxy-metrics endpoints profile');
     expect(fishCompletion(program)).toContain(
-      "complete -c skein -n '__fish_seen_subcommand_from tap' -l max-rps",
+      'complete -c skein -n \'__fish_seen_subcommand_from tap\' -l max-rps -d "maximum requests per second to tap"\n',
+    );
+    expect(fishCompletion(program, false)).toContain(
+      "complete -c skein -n '__fish_seen_subcommand_from tap' -l max-rps\n",
     );
   });
 

@@ -60,14 +60,12 @@ export function fishCompletion(program: Command, descriptions = true): string {
   const d = (text: string) => (descriptions ? ` -d ${JSON.stringify(text)}` : '');
   const lines = ['# skein fish completion: skein completion fish | source'];
   for (const sub of program.commands) {
-    lines.push(
-      `complete -c skein -n '__fish_use_subcommand' -a ${sub.name()} -d ${JSON.stringify(sub.description())}`,
-    );
+    lines.push(`complete -c skein -n '__fish_use_subcommand' -a ${sub.name()}${d(sub.description())}`);
     for (const o of sub.options) {
-      if (o.long !== undefined)
-        lines.push(
-          `complete -c skein -n '__fish_seen_subcommand_from ${sub.name()}' -l ${o.long.slice(2)} -d ${JSON.stringify(o.description)}`,
-        );
+      if (o.long === undefined) continue;
+      lines.push(
+        `complete -c skein -n '__fish_seen_subcommand_from ${sub.name()}' -l ${o.long.slice(2)}${d(o.description)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
