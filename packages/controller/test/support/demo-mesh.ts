@@ -1,9 +1,10 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseStaticDiscovery } from '@skein/discovery';
 import { readProxyConfig, SkeinProxy } from '@skein/proxy';
 import { startTapServer, type TapServer } from '@skein/tap';
 import { parseStaticInventory, type StaticInventory } from '../../src/index.js';
@@ -69,6 +70,14 @@ export async function startDemoMesh(): Promise<DemoMesh> {
       '    labels: { namespace: demo, service: api }',
       '    endpoints:',
       ep(api0.port, 'api-0', 'api'),
+      'profiles:',
+      '  - apiVersion: linkerd.io/v1alpha2',
+      '    kind: ServiceProfile',
+      '    metadata: { name: api.demo.svc.cluster.local, namespace: demo }',
+      '    spec:',
+      '      routes:',
+      '        - { name: vote, condition: { method: GET, pathRegex: /api/vote } }',
+      '        - { name: results, condition: { method: GET, pathRegex: /api/results } }',
       '',
     ].join('\n'),
   );
@@ -99,8 +108,9 @@ export async function startDemoMesh(): Promise<DemoMesh> {
     ].join('\n'),
   );
   const inventory = parseStaticInventory(
-    (await import('node:fs')).readFileSync(inventoryFile, 'utf8'),
+    readFileSync(inventoryFile, 'utf8'),
     inventoryFile,
+    parseStaticDiscovery(readFileSync(discoveryFile, 'utf8'), discoveryFile),
   );
   const outbound = proxy.addresses.outbound[0]!.port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
