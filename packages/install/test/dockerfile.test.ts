@@ -116,7 +116,7 @@ describe('Dockerfile (structure; no Docker engine to build it here)', () => {
     ]);
   });
 
-  it('has an app for the image of every rendered control-plane container (except the apps still to come)', () => {
+  it('has an app for the image of every rendered control-plane container (except web, still to come)', () => {
     const objects = renderControlPlane(resolveInstallConfig({ version: '1' }));
     const images = new Set<string>();
     const collect = (spec: { containers?: { image: string }[]; initContainers?: { image: string }[] }) => {
@@ -134,13 +134,16 @@ describe('Dockerfile (structure; no Docker engine to build it here)', () => {
       .map((i) => i.slice('ghcr.io/skein-mesh/'.length).split(':')[0]!);
     expect(skeinApps.length).toBeGreaterThan(5);
     const missing = skeinApps.filter((a) => !appDirs.includes(a));
-    // controller, tap and web are being built in other issues; every other image has its app.
-    expect(missing.filter((a) => !['controller', 'tap', 'web'].includes(a))).toEqual([]);
+    // web is being built in another issue; every other image has its app.
+    expect(missing.filter((a) => a !== 'web')).toEqual([]);
     expect(Object.values(COMPONENT_APPS)).toContain('heartbeat');
   });
 
   it('can build every app: each has a bin pointing at dist/main.js built from src/main.ts', () => {
-    for (const dir of appDirs) {
+    // apps/web is being written in another issue; it is checked once its entry point exists.
+    const ready = appDirs.filter((d) => d !== 'web' || existsSync(join(ROOT, 'apps/web/src/main.ts')));
+    expect(ready.length).toBeGreaterThanOrEqual(10);
+    for (const dir of ready) {
       const pkg = JSON.parse(readFileSync(join(ROOT, 'apps', dir, 'package.json'), 'utf8')) as {
         bin?: Record<string, string>;
         scripts?: Record<string, string>;

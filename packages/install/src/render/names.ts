@@ -65,11 +65,8 @@ export const Port = {
   proxyInjector: 8443,
   proxyInjectorAdmin: 9995,
   controllerApi: 8085,
-  controllerAdmin: 9995,
   tapApi: 8088,
-  tapAdmin: 9998,
   web: 8084,
-  webAdmin: 9994,
   prometheus: 9090,
   webhookService: 443,
 } as const;

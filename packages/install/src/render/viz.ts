@@ -21,19 +21,17 @@ function env(vars: Record<string, string>): { name: string; value: string }[] {
 }
 
 /**
- * The operator-facing components: `linkerd-controller` (the public HTTP API over Prometheus,
- * :8085), `linkerd-tap` (the tap aggregator, :8088) and `linkerd-web` (the dashboard, :8084).
- * They are configured through `SKEIN_<APP>_*` environment variables.
+ * The operator-facing components: `linkerd-controller` (the public HTTP API, :8085, reading
+ * Prometheus), `linkerd-tap` (the tap aggregator, :8088) and `linkerd-web` (the dashboard,
+ * :8084), configured through their apps' `SKEIN_<APP>_*` environment variables.
  */
 export function renderViz(config: InstallConfig): KubeObject[] {
   const cp = config.controlPlane;
-  const common = {
-    LINKERD_NAMESPACE: config.namespace,
-    SKEIN_CLUSTER_DOMAIN: config.values.clusterDomain,
-    SKEIN_LOG: cp.controllerLogLevel,
-    SKEIN_LOG_FORMAT: cp.controllerLogFormat,
-  };
-  const controllerUrl = serviceUrl(config, ResourceName.controller, Port.controllerApi);
+  const log = (app: string) => ({
+    [`SKEIN_${app}_LOG`]: cp.controllerLogLevel,
+    [`SKEIN_${app}_LOG_FORMAT`]: cp.controllerLogFormat,
+  });
+  const prometheus = prometheusUrl(config);
   return [
     componentService(config, ResourceName.controller, 'controller', [
       { name: 'http', port: Port.controllerApi },
@@ -47,22 +45,17 @@ export function renderViz(config: InstallConfig): KubeObject[] {
           name: 'controller',
           image: skeinImage(config, 'controller'),
           env: env({
-            ...common,
             SKEIN_CONTROLLER_ADDR: `:${Port.controllerApi}`,
-            SKEIN_CONTROLLER_ADMIN_ADDR: `:${Port.controllerAdmin}`,
-            SKEIN_CONTROLLER_PROMETHEUS_URL: prometheusUrl(config),
-            SKEIN_CONTROLLER_TAP_ADDR: `${ResourceName.tap}.${config.namespace}.svc.${config.values.clusterDomain}:${Port.tapApi}`,
+            ...(prometheus === '' ? {} : { SKEIN_CONTROLLER_PROMETHEUS_URL: prometheus }),
+            ...log('CONTROLLER'),
           }),
-          ports: [
-            { name: 'http', containerPort: Port.controllerApi },
-            { name: 'admin-http', containerPort: Port.controllerAdmin },
-          ],
-          livenessProbe: httpProbe('/ping', Port.controllerAdmin, 10),
-          readinessProbe: httpProbe('/ready', Port.controllerAdmin),
+          ports: [{ name: 'http', containerPort: Port.controllerApi }],
+          livenessProbe: httpProbe('/api/version', Port.controllerApi, 10),
+          readinessProbe: httpProbe('/api/version', Port.controllerApi),
         },
       ],
     }),
-    componentService(config, ResourceName.tap, 'tap', [{ name: 'grpc', port: Port.tapApi }]),
+    componentService(config, ResourceName.tap, 'tap', [{ name: 'http', port: Port.tapApi }]),
     componentDeployment(config, {
       name: ResourceName.tap,
       component: 'tap',
@@ -71,17 +64,10 @@ export function renderViz(config: InstallConfig): KubeObject[] {
         {
           name: 'tap',
           image: skeinImage(config, 'tap'),
-          env: env({
-            ...common,
-            SKEIN_TAP_ADDR: `:${Port.tapApi}`,
-            SKEIN_TAP_ADMIN_ADDR: `:${Port.tapAdmin}`,
-          }),
-          ports: [
-            { name: 'grpc', containerPort: Port.tapApi },
-            { name: 'admin-http', containerPort: Port.tapAdmin },
-          ],
-          livenessProbe: httpProbe('/ping', Port.tapAdmin, 10),
-          readinessProbe: httpProbe('/ready', Port.tapAdmin),
+          env: env({ SKEIN_TAP_ADDR: `:${Port.tapApi}`, ...log('TAP') }),
+          ports: [{ name: 'http', containerPort: Port.tapApi }],
+          livenessProbe: httpProbe('/ready', Port.tapApi, 10),
+          readinessProbe: httpProbe('/ready', Port.tapApi),
         },
       ],
     }),
@@ -95,17 +81,13 @@ export function renderViz(config: InstallConfig): KubeObject[] {
           name: 'web',
           image: skeinImage(config, 'web'),
           env: env({
-            ...common,
             SKEIN_WEB_ADDR: `:${Port.web}`,
-            SKEIN_WEB_ADMIN_ADDR: `:${Port.webAdmin}`,
-            SKEIN_WEB_API_URL: controllerUrl,
+            SKEIN_WEB_API_URL: serviceUrl(config, ResourceName.controller, Port.controllerApi),
+            ...log('WEB'),
           }),
-          ports: [
-            { name: 'http', containerPort: Port.web },
-            { name: 'admin-http', containerPort: Port.webAdmin },
-          ],
-          livenessProbe: httpProbe('/ping', Port.webAdmin, 10),
-          readinessProbe: httpProbe('/ready', Port.webAdmin),
+          ports: [{ name: 'http', containerPort: Port.web }],
+          livenessProbe: httpProbe('/', Port.web, 10),
+          readinessProbe: httpProbe('/', Port.web),
         },
       ],
     }),
