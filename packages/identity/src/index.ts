@@ -49,6 +49,11 @@ export {
   type GrpcCertifyOptions,
   grpcCertify,
 } from './client/certify-transport.js';
+export {
+  type ControlPlaneChannel,
+  type ControlPlaneIdentity,
+  controlPlaneCredentials,
+} from './client/control-plane-credentials.js';
 export { generateKeyMaterial, type KeyMaterial, loadKeyMaterial } from './client/key-material.js';
 export { DEFAULT_MAX_REFRESH_MS, DEFAULT_MIN_REFRESH_MS, refreshDelayMs } from './client/refresh-delay.js';
 export {

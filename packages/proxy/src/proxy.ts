@@ -6,7 +6,7 @@ import { TapHub } from '@skein/tap/hub';
 import type { Observable } from 'rxjs';
 import { AdminServer } from './admin/admin-server.js';
 import type { ProxyConfig } from './config/proxy-config.js';
-import { profileLookupAllowed, startDestinationClient } from './discovery/destination.js';
+import { profileLookupAllowed, startDestinationClient, startPolicyClient } from './discovery/destination.js';
 import { DnsResolver } from './discovery/dns-resolver.js';
 import { FallbackResolver } from './discovery/fallback-resolver.js';
 import type { Resolver } from './discovery/resolver.js';
@@ -104,7 +104,7 @@ export class SkeinProxy {
   readonly #static: StaticResolver | undefined;
   readonly #ready: () => boolean;
   #shuttingDown: Promise<void> | undefined;
-  readonly #destination: { close(): void } | undefined;
+  readonly #destination: { close(): void };
   readonly #tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
   #onShutdown: (() => void) | undefined;
 
@@ -122,7 +122,7 @@ export class SkeinProxy {
     staticResolver: StaticResolver | undefined;
     ready: () => boolean;
     identity: ProxyIdentity | undefined;
-    destination: { close(): void } | undefined;
+    destination: { close(): void };
     tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
   }) {
     this.#config = parts.config;
@@ -157,10 +157,20 @@ export class SkeinProxy {
     let staticResolver: StaticResolver | undefined;
     let resolver = options.resolver;
     let profiles: ((authority: string) => Observable<DiscoveredProfile | undefined> | undefined) | undefined;
-    let destination: { close(): void } | undefined;
+    const identity =
+      config.identity === undefined
+        ? undefined
+        : await startProxyIdentity(config.identity, { metrics, logger: log });
+    const controlPlane: { close(): void }[] = [];
+    let policySource = options.policySource;
+    if (policySource === undefined && config.policy !== undefined) {
+      const policy = await startPolicyClient(config.policy, log, identity);
+      controlPlane.push(policy);
+      policySource = policy.source;
+    }
     if (resolver === undefined && config.destination !== undefined) {
-      const dst = await startDestinationClient(config.destination, log);
-      destination = dst;
+      const dst = await startDestinationClient(config.destination, log, identity);
+      controlPlane.push(dst);
       resolver = new FallbackResolver(dst.client, new DnsResolver());
       profiles = (authority) =>
         profileLookupAllowed(authority, config.destination!) ? dst.client.profiles(authority) : undefined;
@@ -179,16 +189,13 @@ export class SkeinProxy {
 
     // Filled in once the listeners are bound (their ports may be ephemeral).
     const own = new Set<string>();
-    const identity =
-      config.identity === undefined
-        ? undefined
-        : await startProxyIdentity(config.identity, { metrics, logger: log });
     const connect = (e: Parameters<EndpointConnectors['http1']>[0], session: 'http1' | 'http2' | undefined) =>
       meshConnector({
         endpoint: e,
         identity,
         timeoutMs: config.outbound.connectTimeoutMs,
         session,
+        ...(config.outboundBindIp === undefined ? {} : { localAddress: config.outboundBindIp }),
         ...(config.outbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.outbound.keepaliveMs }),
       });
     const connectors: EndpointConnectors = {
@@ -233,7 +240,7 @@ export class SkeinProxy {
           : DEFAULT_CLUSTER_NETWORKS,
       opaquePorts: config.inbound.portsDisableProtocolDetection,
       eagerPorts: config.inbound.ports,
-      ...(options.policySource === undefined ? {} : { source: options.policySource }),
+      ...(policySource === undefined ? {} : { source: policySource }),
     });
     const authzMetrics = new AuthzMetrics(metrics.legacy);
     const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
@@ -366,6 +373,9 @@ export class SkeinProxy {
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();
+      policies.close();
+      for (const c of controlPlane) c.close();
+      identity?.close();
       throw err;
     }
 
@@ -413,6 +423,9 @@ export class SkeinProxy {
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();
+      policies.close();
+      for (const c of controlPlane) c.close();
+      identity?.close();
       throw err;
     }
     proxy = new SkeinProxy({
@@ -429,7 +442,12 @@ export class SkeinProxy {
       staticResolver,
       ready,
       identity,
-      destination,
+      destination: {
+        close: () => {
+          policies.close();
+          for (const c of controlPlane) c.close();
+        },
+      },
       tapServer,
     });
     log.info({ addresses: proxy.addresses }, 'proxy started');
@@ -487,7 +505,7 @@ export class SkeinProxy {
       this.#inbound.close();
       await this.#admin.close();
       this.identity?.close();
-      this.#destination?.close();
+      this.#destination.close();
       await this.#tapServer?.close();
     })();
     return this.#shuttingDown;

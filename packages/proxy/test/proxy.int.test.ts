@@ -125,7 +125,11 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
     let out = '';
     let code = 0;
     try {
-      out = execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      out = execFileSync('promtool', ['check', 'metrics'], {
+        input: text,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     } catch (err) {
       const e = err as { status: number; stdout: string; stderr: string };
       code = e.status;
@@ -135,7 +139,10 @@ describe('Proxy (standalone, explicit mode, static discovery)', () => {
     // *_ms by contract, which promtool's lint flags: nothing else may be reported.
     expect([0, 3]).toContain(code);
     const problems = out.split('\n').filter((l) => l.trim() !== '');
-    for (const p of problems) expect(p).toMatch(/^(route_|control_)?response_latency_ms metric names should not contain abbreviated units$/);
+    for (const p of problems)
+      expect(p).toMatch(
+        /^(route_|control_)?response_latency_ms metric names should not contain abbreviated units$/,
+      );
   });
 
   it('falls back to DNS for names the file does not list, and fails fast for names that do not exist', async () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   ConfigError,
   EnvConfig,
@@ -142,6 +143,11 @@ export interface ProxyConfig {
   identity: IdentityConfig | undefined;
   /** `SKEIN_PROXY_DISCOVERY_FILE`: a static discovery file, for standalone use. */
   discoveryFile: string | undefined;
+  /**
+   * `SKEIN_PROXY_OUTBOUND_BIND_IP`: the local IP outbound connections are made from (a local
+   * mesh gives each "pod" its own loopback IP, so peers and policies see who is calling).
+   */
+  outboundBindIp: string | undefined;
   /** `SKEIN_PROXY_BALANCER`: the balancer strategy (default `p2c-peak-ewma`). */
   balancer: string;
   /** `SKEIN_PROXY_PLUGINS`: comma-separated module specifiers loaded at start. */
@@ -220,6 +226,7 @@ function build(e: EnvConfig, env: EnvRecord, cpus: number): ProxyConfig {
     policy: policy(e),
     identity: identity(e),
     discoveryFile: nonEmpty(env.SKEIN_PROXY_DISCOVERY_FILE),
+    outboundBindIp: bindIp(e, env.SKEIN_PROXY_OUTBOUND_BIND_IP),
     balancer: nonEmpty(env.SKEIN_PROXY_BALANCER) ?? 'p2c-peak-ewma',
     plugins: (env.SKEIN_PROXY_PLUGINS ?? '')
       .split(',')
@@ -282,6 +289,15 @@ function skeinPorts(e: EnvConfig, env: EnvRecord, name: string): PortSet {
   const ports = reader.ports(name);
   for (const err of reader.errors()) e.report(err);
   return ports;
+}
+
+function bindIp(e: EnvConfig, value: string | undefined): string | undefined {
+  const ip = nonEmpty(value?.trim());
+  if (ip !== undefined && isIP(ip) === 0) {
+    e.report(new ConfigError('SKEIN_PROXY_OUTBOUND_BIND_IP', ip, 'an IPv4 or IPv6 address, e.g. 127.0.10.1'));
+    return undefined;
+  }
+  return ip;
 }
 
 function cores(e: EnvConfig, cpus: number): number {

@@ -1,6 +1,6 @@
 import type { Logger } from '@skein/core';
 import { IdentityCertMetrics } from '@skein/core';
-import type { MeshTlsDialer, MeshTlsServer, WorkloadIdentity } from '@skein/identity';
+import type { ControlPlaneChannel, MeshTlsDialer, MeshTlsServer, WorkloadIdentity } from '@skein/identity';
 import type { IdentityConfig } from '../config/proxy-config.js';
 import type { ProxyMetrics } from '../metrics/proxy-metrics.js';
 
@@ -18,6 +18,8 @@ export interface ProxyIdentity {
   isReady(): boolean;
   /** The current certificate chain (leaf first) as PEM, once certified. */
   certificatePem(): string | undefined;
+  /** mTLS gRPC credentials for a control-plane service whose identity is `serverName`. */
+  controlPlane(serverName: string): ControlPlaneChannel;
   /** Stops refreshing. */
   close(): void;
 }
@@ -74,6 +76,8 @@ export async function startProxyIdentity(
     dialer,
     isReady: () => workload.isReady,
     certificatePem: () => workload.current?.certificatePem,
+    controlPlane: (serverName) =>
+      id.controlPlaneCredentials({ trustAnchors, credentials$: workload.credentials$ }, serverName),
     close: () => {
       workload.close();
       channel.close();

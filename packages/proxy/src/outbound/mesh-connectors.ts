@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { SkeinError } from '@skein/core';
 import type { SessionProtocolName } from '@skein/core/proto';
 import type { DiscoveredEndpoint } from '@skein/discovery/model';
@@ -17,6 +17,8 @@ export interface MeshConnectOptions {
   timeoutMs: number;
   /** TCP keepalive. */
   keepAliveMs?: number;
+  /** Local IP to connect from. */
+  localAddress?: string;
   /** The session protocol to announce in a transport header (HTTP/1, HTTP/2, or opaque). */
   session: SessionProtocolName | undefined;
 }
@@ -37,6 +39,10 @@ export function meshConnector(options: MeshConnectOptions): Connector {
     port: transportPort ?? endpoint.port,
     timeoutMs: options.timeoutMs,
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+    // Only from an address of the endpoint's family (an IPv4 bind cannot reach an IPv6 peer).
+    ...(options.localAddress === undefined || isIP(options.localAddress) !== isIP(endpoint.ip)
+      ? {}
+      : { localAddress: options.localAddress }),
   });
   const peer = endpoint.identity;
   if (peer === undefined || identity === undefined) return tcp;

@@ -55,6 +55,8 @@ describe('readProxyConfig', () => {
     expect(c.destination?.name).toBeUndefined();
     expect(c.cores).toBe(1);
     expect(readProxyConfig({ LINKERD2_PROXY_CORES: '2' }, 4).cores).toBe(2);
+    expect(readProxyConfig({ SKEIN_PROXY_OUTBOUND_BIND_IP: '127.0.10.1' }).outboundBindIp).toBe('127.0.10.1');
+    expect(readProxyConfig({}).outboundBindIp).toBeUndefined();
     expect(readProxyConfig({ LINKERD2_PROXY_CORES_MAX_RATIO: '0.5' }, 4).cores).toBe(2);
   });
 
@@ -68,6 +70,7 @@ describe('readProxyConfig', () => {
         LINKERD2_PROXY_OUTBOUND_CONNECT_EXP_BACKOFF_MIN: '1s',
         LINKERD2_PROXY_DESTINATION_SVC_ADDR: 'linkerd-dst.linkerd.svc:8086',
         LINKERD2_PROXY_IDENTITY_DISABLED: 'true',
+        SKEIN_PROXY_OUTBOUND_BIND_IP: 'pod-ip',
       });
       expect.unreachable();
     } catch (err) {
@@ -80,6 +83,7 @@ describe('readProxyConfig', () => {
       expect(text).toContain('LINKERD2_PROXY_OUTBOUND_CONNECT_EXP_BACKOFF_MAX');
       expect(text).toContain('LINKERD2_PROXY_DESTINATION_SVC_NAME');
       expect(text).toContain('LINKERD2_PROXY_IDENTITY_DISABLED');
+      expect(text).toMatch(/SKEIN_PROXY_OUTBOUND_BIND_IP="pod-ip".*IPv4 or IPv6 address/);
     }
   });
 

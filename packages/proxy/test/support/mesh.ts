@@ -81,6 +81,8 @@ export async function startMeshedProxy(options: {
     LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: `${options.ip}:0`,
     LINKERD2_PROXY_INBOUND_LISTEN_ADDR: `${options.ip}:0`,
     LINKERD2_PROXY_ADMIN_LISTEN_ADDR: `${options.ip}:0`,
+    // Connect from the pod's own IP, as a pod would, so policies see who is calling.
+    SKEIN_PROXY_OUTBOUND_BIND_IP: options.ip,
     LINKERD2_PROXY_IDENTITY_SVC_ADDR: identity.address,
     LINKERD2_PROXY_IDENTITY_DIR: mkdtempSync(join(identity.dir, 'id-')),
     LINKERD2_PROXY_IDENTITY_TOKEN_FILE: identity.tokenFile(options.namespace, options.serviceAccount),
