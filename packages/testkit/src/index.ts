@@ -29,6 +29,7 @@ export {
 } from './kube/status.js';
 export type { TokenReviewStatus, TokenUser } from './kube/token-registry.js';
 export type { WatchInfo } from './kube/watch-session.js';
+export * from './netns/index.js';
 export { allocatePort } from './process/allocate-port.js';
 export {
   closeAllProcesses,
@@ -40,9 +41,14 @@ export {
   runProcess,
 } from './process/run-process.js';
 export {
+  type ReliabilityResult,
+  type ReliabilitySuite,
+  recordReliability,
+  reliabilityDir,
+} from './reliability/reliability-record.js';
+export {
   type CertificatePair,
   type SelfSignedOptions,
   selfSignedCertificate,
 } from './tls/self-signed-cert.js';
 export { type WaitForOptions, waitFor } from './wait-for.js';
-export * from './netns/index.js';
