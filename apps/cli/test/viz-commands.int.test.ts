@@ -131,6 +131,34 @@ describe('skein viz commands against a running controller and a real proxy', () 
     }
   });
 
+  it('top tabulates the most frequent paths with counts, latencies and success rate', async () => {
+    const top = await runProcess({
+      command: process.execPath,
+      args: [SKEIN_BIN, 'top', 'deploy/client', '-n', 'demo', '--interval', '1'],
+      env,
+    });
+    try {
+      const traffic = (async () => {
+        for (let i = 0; i < 500 && !mesh.proxy.tap.active; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 30 && !/\/api\/vote/.test(top.stdout()); i++) await mesh.load(10);
+      })();
+      await top.waitForLine(
+        /^Source\s+Destination\s+Method\s+Path\s+Count\s+Best\s+Worst\s+Last\s+Success Rate$/,
+        15_000,
+      );
+      const row = await top.waitForLine(
+        /^deploy\/client\s+deploy\/api\s+GET\s+\/api\/vote\s+(\d+)\s+\d+(µs|ms)\s+\d+(µs|ms)\s+\d+(µs|ms)\s+(\d+\.\d\d)%$/,
+        15_000,
+      );
+      expect(Number(row[1])).toBeGreaterThan(0);
+      await traffic;
+    } catch (err) {
+      throw new Error(`top printed:\n${top.output()}`, { cause: err });
+    } finally {
+      await top.close(2000);
+    }
+  });
+
   it('diagnostics proxy-metrics prints the pod proxy metrics', async () => {
     const run = await skein(['diagnostics', 'proxy-metrics', 'po/client-0', '-n', 'demo']);
     expect(run.code).toBe(0);
