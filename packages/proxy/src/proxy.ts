@@ -30,6 +30,7 @@ import { outboundAcceptor } from './outbound/accept.js';
 import { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
 import { OutboundHttpRouter } from './outbound/http-router.js';
 import { endpointTlsLabels, meshConnector } from './outbound/mesh-connectors.js';
+import { startControlServer } from './tap/control-server.js';
 import { tapInterceptor } from './tap/tap-interceptor.js';
 import type { ConnectionInfo, SocketAddr } from './transport/connection-info.js';
 import { tcpConnector } from './transport/connector.js';
@@ -388,11 +389,23 @@ export class SkeinProxy {
     // Callers must be on loopback or present the tap service's mTLS identity.
     let tapServer: { address: { port: number }; close(): Promise<void> | void } | undefined;
     if (config.tapSvcName !== undefined) {
-      const { startTapServer } = await import('@skein/tap');
-      tapServer = await startTapServer({
+      let dropped = 0;
+      metrics.add({
+        render: () =>
+          '# HELP tap_dropped_events_total Tap events dropped because a tap client read too slowly.\n' +
+          `# TYPE tap_dropped_events_total counter\ntap_dropped_events_total ${dropped}\n`,
+      });
+      tapServer = await startControlServer({
         hub: tap,
         listen: { host: config.controlListen.host, port: config.controlListen.port },
-        tapServiceName: config.tapSvcName,
+        tapSvcName: config.tapSvcName,
+        identity,
+        detectTimeoutMs: config.inbound.detectTimeoutMs,
+        droppedEvents: {
+          inc: () => {
+            dropped++;
+          },
+        },
         logger: log.child({ target: 'skein::proxy::tap' }),
       });
     }

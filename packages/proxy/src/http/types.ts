@@ -52,6 +52,8 @@ export interface HttpRequest {
   stream?: number;
   /** Set while the request is being tapped, so later layers can add endpoint details. */
   tap?: TapRequest;
+  /** Tells the tap streams following this request that `tap` now names the endpoint (once). */
+  tapEndpoint?: (() => void) | undefined;
 }
 
 /** The head of a response. */

@@ -61,6 +61,11 @@ export class HttpEndpoint {
       tap.destination = { ip: e.ip, port: e.port };
       tap.destinationLabels = e.labels;
       tap.tls = e.identity === undefined ? 'no_identity' : 'true';
+      const announce = request.tapEndpoint;
+      if (announce !== undefined) {
+        request.tapEndpoint = undefined;
+        announce();
+      }
     }
     const required = getHeader(request.headers, 'l5d-require-id');
     if (required !== undefined) {

@@ -29,6 +29,9 @@ export function tapInterceptor(hub: TapHub, direction: 'inbound' | 'outbound'): 
         return;
       }
       request.tap = tap;
+      request.tapEndpoint = () => {
+        for (const s of streams) s.onEndpoint?.();
+      };
       next.dispatch(request, new TappedExchange(handler, tap, streams));
     },
   });

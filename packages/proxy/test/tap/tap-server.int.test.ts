@@ -19,9 +19,14 @@ describe('the proxy serves Tap.Observe on its control port', () => {
   let backend: http.Server;
   let proxy: SkeinProxy;
   const clients: TapClient[] = [];
+  const held: http.ServerResponse[] = [];
 
   beforeAll(async () => {
     backend = http.createServer((req, res) => {
+      if (req.url === '/slow') {
+        held.push(res);
+        return;
+      }
       res.statusCode = req.url === '/teapot' ? 418 : 200;
       res.end('tapped body');
     });
@@ -86,6 +91,29 @@ describe('the proxy serves Tap.Observe on its control port', () => {
     expect(events[0]!.destinationMeta?.labels).toMatchObject({ pod: 'web-0', service: 'web' });
     expect(events[1]!.http?.responseInit?.httpStatus).toBe(418);
     expect(Number(events[2]!.http?.responseEnd?.responseBytes)).toBe('tapped body'.length);
+  });
+
+  it('reports an outbound request as soon as its endpoint is chosen, before the response', async () => {
+    const c = new TapClient(`127.0.0.1:${proxy.addresses.control!.port}`, credentials.createInsecure());
+    clients.push(c);
+    const call = c.observe({ limit: 1, match: { http: { path: { exact: '/slow' } } } }, new Metadata());
+    const events: TapEvent[] = [];
+    call.on('data', (e: TapEvent) => events.push(e));
+    const ended = new Promise((resolve, reject) => {
+      call.on('end', resolve);
+      call.on('error', reject);
+    });
+    while (!proxy.tap.active) await new Promise((r) => setTimeout(r, 10));
+    const response = getVia(proxy.addresses.outbound[0]!.port, '127.0.0.1', 'http://web.tapped/slow');
+    while (events.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // The backend still holds the response: only the request has been seen.
+    expect(held).toHaveLength(1);
+    expect(events.map((e) => e.http?.event)).toEqual(['requestInit']);
+    expect(events[0]!.destinationMeta?.labels).toMatchObject({ pod: 'web-0' });
+    held.pop()!.end('late');
+    expect((await response).status).toBe(200);
+    await ended;
+    expect(events.map((e) => e.http?.event)).toEqual(['requestInit', 'responseInit', 'responseEnd']);
   });
 
   it('rejects a zero limit', async () => {

@@ -14,6 +14,7 @@ import {
   identityFromSubjectAltName,
   parseGrpcPeer,
   type TapAuthorizer,
+  type TapPeer,
   tapServiceAuthorizer,
 } from './tap-authorization.js';
 import type { TapEventMessage } from './tap-event-encoding.js';
@@ -35,6 +36,12 @@ export interface TapServerOptions {
   readonly tapServiceName?: string;
   /** Server credentials (mTLS from identity); default plaintext. */
   readonly credentials?: ServerCredentials;
+  /**
+   * The real caller of a connection, when the server sits behind a relay that terminated TLS
+   * itself (the proxy's control port): given the peer gRPC sees, returns the original peer and
+   * its identity, or undefined for a connection that was not relayed.
+   */
+  readonly relayedPeer?: (peer: { address: string; port: number }) => TapPeer | undefined;
   /** Events buffered per subscriber while its client is slow (default 1000); more are dropped. */
   readonly bufferEvents?: number;
   /** Counts dropped events (e.g. a prom-client `Counter` registered by the proxy). */
@@ -81,17 +88,24 @@ export async function startTapServer(options: TapServerOptions): Promise<TapServ
   };
 
   const observe = (call: ObserveCall): void => {
-    const peer = parseGrpcPeer(call.getPeer());
+    const seen = parseGrpcPeer(call.getPeer());
+    const relayed = seen === undefined ? undefined : options.relayedPeer?.(seen);
     const cert = call.getAuthContext()?.sslPeerCertificate;
-    const clientIdentity = identityFromSubjectAltName(cert?.subjectaltname);
+    const clientIdentity = relayed?.clientIdentity ?? identityFromSubjectAltName(cert?.subjectaltname);
+    const peer = relayed ?? seen;
     if (
       peer === undefined ||
-      !authorize({ ...peer, ...(clientIdentity === undefined ? {} : { clientIdentity }) })
+      !authorize({
+        address: peer.address,
+        port: peer.port,
+        ...(clientIdentity === undefined ? {} : { clientIdentity }),
+      })
     ) {
-      log.info({ peer: call.getPeer(), clientIdentity }, 'tap: refused an unauthenticated caller');
+      const who = peer === undefined ? call.getPeer() : `${peer.address}:${peer.port}`;
+      log.info({ peer: who, clientIdentity }, 'tap: refused an unauthenticated caller');
       call.emit('error', {
         code: status.UNAUTHENTICATED,
-        details: `tap: ${call.getPeer()} is not allowed to tap this proxy (${clientIdentity === undefined ? 'no client identity' : `client identity ${clientIdentity}`}; expected loopback or the tap service identity)`,
+        details: `tap: ${who} is not allowed to tap this proxy (${clientIdentity === undefined ? 'no client identity' : `client identity ${clientIdentity}`}; expected loopback or the tap service identity)`,
       });
       return;
     }
