@@ -30,7 +30,8 @@ function asUrl(addr: string): string {
 /**
  * Finds the controller, in order: `--api-addr`, `SKEIN_API_ADDR`, a running local mesh (its
  * state file under `$XDG_RUNTIME_DIR/skein/` or `~/.skein/`), else the Kubernetes API's
- * service proxy to Service `skein-controller` (port `http`) in `-L` (default `linkerd-viz`).
+ * service proxy to the controller Service `linkerd-controller` (port `http`, as `skein install`
+ * renders it) in `-L` (default `linkerd`).
  */
 export async function findController(
   flags: ControllerFlags,
@@ -47,7 +48,7 @@ export async function findController(
     return { kind: 'direct', url: asUrl(state.apiAddr), origin: `the local mesh (${statePath})` };
   return {
     kind: 'kubernetes',
-    namespace: flags.linkerdNamespace ?? env.LINKERD_NAMESPACE ?? 'linkerd-viz',
+    namespace: flags.linkerdNamespace ?? env.LINKERD_NAMESPACE ?? 'linkerd',
     origin: 'the Kubernetes API service proxy (no --api-addr, SKEIN_API_ADDR or local mesh)',
     statePath,
   };

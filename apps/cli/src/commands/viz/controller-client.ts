@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ResourceName } from '@skein/install';
 import type { ControllerFlags, ControllerTarget } from './controller-address.js';
 
 /** The controller could not be reached or refused a request; the message is for the user. */
@@ -69,7 +70,7 @@ export class ControllerClient {
         `cannot find the Skein controller: ${hint}; the Kubernetes API cannot be used: ${(err as Error).message}`,
       );
     }
-    const base = `${cluster.server.replace(/\/+$/, '')}/api/v1/namespaces/${this.#target.namespace}/services/skein-controller:http/proxy`;
+    const base = `${cluster.server.replace(/\/+$/, '')}/api/v1/namespaces/${this.#target.namespace}/services/${ResourceName.controller}:http/proxy`;
     this.#endpoint = { base, options, describe: `${base} (from ${this.#target.origin})` };
     return this.#endpoint;
   }

@@ -23,7 +23,7 @@ export function addControllerOptions(cmd: Command, options: { allNamespaces?: bo
     )
     .option(
       '-L, --linkerd-namespace <ns>',
-      'namespace of the skein-controller Service, for the Kubernetes path (env LINKERD_NAMESPACE)',
+      'namespace of the linkerd-controller Service, for the Kubernetes path (env LINKERD_NAMESPACE)',
     )
     .option('--kubeconfig <path>', 'kubeconfig for the Kubernetes path')
     .option('--context <name>', 'kubeconfig context')
