@@ -4,6 +4,7 @@ import {
   ConfigError,
   formatAddr,
   type HostPort,
+  parseAddr,
   parseDuration,
   parseSocketAddr,
 } from '@skein/core';
@@ -77,7 +78,7 @@ function parseUrl(text: string, name: string): string {
 
 function parseController(text: string, name: string): string {
   if (/^https?:\/\//.test(text)) return parseUrl(text, name);
-  const addr = parseSocketAddr(text, name);
+  const addr = parseAddr(text, name);
   if (addr.port === 0) throw new ConfigError(name, text, 'host:port with a port other than 0');
   return controllerUrl(formatAddr(addr));
 }

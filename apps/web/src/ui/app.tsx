@@ -86,6 +86,7 @@ export function App() {
     config,
     history,
     window: location.window ?? DEFAULT_WINDOW,
+    windowParam: location.window,
     intervalMs: config.refreshIntervalMs,
   };
   return (

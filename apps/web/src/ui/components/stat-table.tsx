@@ -57,7 +57,7 @@ export interface StatTableProps {
  * its page.
  */
 export function StatTable({ rows, kind, caption, hideMeshed }: StatTableProps) {
-  const { history, window } = useDashboard();
+  const { history, window, windowParam } = useDashboard();
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'name', desc: false });
   const sorted = [...rows].sort((a, b) => {
     const x = sortValue(a, sort.key);
@@ -68,7 +68,7 @@ export function StatTable({ rows, kind, caption, hideMeshed }: StatTableProps) {
   const columns = hideMeshed ? COLUMNS.filter((c) => c.key !== 'meshed') : COLUMNS;
   const href = (row: StatRow) =>
     kind === 'namespace'
-      ? formatLocation({ page: 'namespace', namespace: row.resource.name, tab: 'deployments' }, window)
+      ? formatLocation({ page: 'namespace', namespace: row.resource.name, tab: 'deployments' }, windowParam)
       : formatLocation(
           { page: 'resource', namespace: row.resource.namespace, kind, name: row.resource.name },
           window,
@@ -173,7 +173,7 @@ export function StatTable({ rows, kind, caption, hideMeshed }: StatTableProps) {
                           kind === 'namespace' ? r.name : r.namespace,
                           kind === 'namespace' ? `namespace/${r.name}` : `${kind}/${r.name}`,
                         ),
-                        window,
+                        windowParam,
                       )}
                       aria-label={`Tap ${kind} ${r.name}`}
                     >

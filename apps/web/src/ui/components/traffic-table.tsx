@@ -19,7 +19,7 @@ export interface TrafficTableProps {
 
 /** Golden metrics of the traffic between a resource and each caller (inbound) or callee (outbound), with mTLS. */
 export function TrafficTable({ rows, edges, direction, name, kind, caption }: TrafficTableProps) {
-  const { window } = useDashboard();
+  const { window, windowParam } = useDashboard();
   const live = rows.filter((r) => r.stats !== null && r.stats.requestRate > 0);
   if (live.length === 0) {
     return (
@@ -69,7 +69,7 @@ export function TrafficTable({ rows, edges, direction, name, kind, caption }: Tr
                   <a
                     href={formatLocation(
                       { page: 'resource', namespace: r.resource.namespace, kind, name: peer },
-                      window,
+                      windowParam,
                     )}
                   >
                     {peer}

@@ -21,7 +21,7 @@ export interface DependencyGraphProps {
  * as wide as their traffic (solid: mTLS, dashed: not), each node a link to its page.
  */
 export function DependencyGraph({ nodes, edges, namespace, kind, title }: DependencyGraphProps) {
-  const { window } = useDashboard();
+  const { windowParam } = useDashboard();
   const g = layoutGraph(nodes, edges);
   const summary = `${title}: ${g.nodes.length} resources, ${g.edges.length} edges. ${g.edges
     .map((e) => `${e.src} calls ${e.dst} at ${formatRps(e.rps)}`)
@@ -74,7 +74,7 @@ export function DependencyGraph({ nodes, edges, namespace, kind, title }: Depend
           {g.nodes.map((n) => (
             <a
               key={n.id}
-              href={formatLocation({ page: 'resource', namespace, kind, name: n.id }, window)}
+              href={formatLocation({ page: 'resource', namespace, kind, name: n.id }, windowParam)}
               class={`node node-${n.health}${n.focus ? ' node-focus' : ''}`}
               data-node={n.id}
               data-health={n.health}

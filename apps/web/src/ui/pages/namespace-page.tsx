@@ -17,7 +17,7 @@ const TAB_LABEL: Readonly<Record<NamespaceTab, string>> = {
 
 /** One namespace: its golden metrics, a table per kind, and the dependency graph of its deployments. */
 export function NamespacePage({ namespace, tab }: { namespace: string; tab: NamespaceTab }) {
-  const { intervalMs, window, history } = useDashboard();
+  const { intervalMs, window, history, windowParam } = useDashboard();
   const ns = useStat({ kind: 'namespace', name: namespace }, true);
   const deployments = useStat({ kind: 'deployment', namespace }, true);
   const tabKind = TAB_KIND[tab];
@@ -30,7 +30,7 @@ export function NamespacePage({ namespace, tab }: { namespace: string; tab: Name
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={formatLocation({ page: 'overview' }, window)}>Namespaces</a>{' '}
+        <a href={formatLocation({ page: 'overview' }, windowParam)}>Namespaces</a>{' '}
         <span aria-hidden="true">/</span> <span aria-current="page">{namespace}</span>
       </nav>
       <div class="page-head">
@@ -38,7 +38,7 @@ export function NamespacePage({ namespace, tab }: { namespace: string; tab: Name
           <span class="kind">namespace</span> {namespace}
         </h1>
         <div class="actions">
-          <a class="button" href={formatLocation(tapRoute(namespace, `namespace/${namespace}`), window)}>
+          <a class="button" href={formatLocation(tapRoute(namespace, `namespace/${namespace}`), windowParam)}>
             Tap namespace
           </a>
           <GrafanaLink uid="skein-top-line" vars={{ namespace }} label="Grafana" />
@@ -59,7 +59,7 @@ export function NamespacePage({ namespace, tab }: { namespace: string; tab: Name
         {NAMESPACE_TABS.map((t) => (
           <a
             key={t}
-            href={formatLocation({ page: 'namespace', namespace, tab: t }, window)}
+            href={formatLocation({ page: 'namespace', namespace, tab: t }, windowParam)}
             aria-current={t === tab ? 'page' : undefined}
             class={t === tab ? 'tab tab-current' : 'tab'}
           >

@@ -27,7 +27,7 @@ export interface ResourcePageProps {
  * callees (or of the whole namespace), the traffic on each edge, its routes and its pods.
  */
 export function ResourcePage({ namespace, kind, name }: ResourcePageProps) {
-  const { intervalMs, window, history } = useDashboard();
+  const { intervalMs, window, history, windowParam } = useDashboard();
   const [whole, setWhole] = useState(false);
   // Services do not send traffic: their callers are workloads.
   const peerKind: ResourceKind = kind === 'service' ? 'deployment' : kind;
@@ -76,7 +76,7 @@ export function ResourcePage({ namespace, kind, name }: ResourcePageProps) {
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={formatLocation({ page: 'overview' }, window)}>Namespaces</a>{' '}
+        <a href={formatLocation({ page: 'overview' }, windowParam)}>Namespaces</a>{' '}
         <span aria-hidden="true">/</span>{' '}
         <a
           href={formatLocation(
@@ -98,7 +98,7 @@ export function ResourcePage({ namespace, kind, name }: ResourcePageProps) {
         </h1>
         <div class="actions">
           {kind !== 'service' && (
-            <a class="button" href={formatLocation(tapRoute(namespace, `${kind}/${name}`), window)}>
+            <a class="button" href={formatLocation(tapRoute(namespace, `${kind}/${name}`), windowParam)}>
               Tap {name}
             </a>
           )}

@@ -30,7 +30,7 @@ export function tapBody(f: TapFilters): TapRequestBody {
 
 /** Live tap: pick a resource and filters, start, and watch requests stream in; stop any time. */
 export function TapPage({ filters }: { filters: TapFilters }) {
-  const { intervalMs, window } = useDashboard();
+  const { intervalMs, windowParam } = useDashboard();
   const [form, setForm] = useState<TapFilters>(filters);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | undefined>();
@@ -83,7 +83,7 @@ export function TapPage({ filters }: { filters: TapFilters }) {
     setEnded(false);
     setRunning(true);
     setTick((n) => n + 1);
-    navigate({ page: 'tap', filters: form }, window, true);
+    navigate({ page: 'tap', filters: form }, windowParam, true);
     postNdjson(
       'api/tap',
       tapBody(form),

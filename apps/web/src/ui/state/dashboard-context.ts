@@ -9,6 +9,8 @@ export interface Dashboard {
   readonly history: MetricHistory;
   /** Stat window (`1m`). */
   readonly window: string;
+  /** The window the URL chose, for links (undefined: the default, left out of links). */
+  readonly windowParam: string | undefined;
   /** Poll interval, ms. */
   readonly intervalMs: number;
 }

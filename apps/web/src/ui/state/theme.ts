@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 
 /** The colour theme: follow the system (`prefers-color-scheme`), or force one. */
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -29,7 +29,8 @@ export function applyStoredTheme(): void {
 /** The theme choice and a function that moves to the next one (system → light → dark), kept in localStorage. */
 export function useTheme(): [ThemeChoice, () => void] {
   const [choice, setChoice] = useState<ThemeChoice>(stored);
-  useEffect(() => {
+  // Before paint: the page never shows the old theme after a click.
+  useLayoutEffect(() => {
     applyTheme(choice);
     try {
       if (choice === 'system') localStorage.removeItem(KEY);
