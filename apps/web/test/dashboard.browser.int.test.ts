@@ -209,7 +209,9 @@ describe('the dashboard in Chromium, over a live local mesh', () => {
     await page.reload();
     await page.locator('tr[data-resource=emojivoto]').waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate<string>('document.activeElement?.textContent?.trim()')).toBe('Skip to content');
+    expect(await page.evaluate<string>('document.activeElement?.textContent?.trim()')).toBe(
+      'Skip to content',
+    );
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Tab');
@@ -225,7 +227,9 @@ describe('the dashboard in Chromium, over a live local mesh', () => {
     try {
       await open('#/namespaces/emojivoto/deployment/web');
       await page.locator('[data-graph] [data-edge="web>voting"]').waitFor({ timeout: 15_000 });
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await shots('narrow');
     } finally {
