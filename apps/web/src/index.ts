@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { type BrowserCommand, browserCommand, onPath, openBrowser } from './server/browser-launcher.js';
 export {
   advertisedController,
   type ControllerLocator,

@@ -197,14 +197,23 @@ describe('static assets', () => {
     expect((await request(port, '/ready')).status).toBe(200);
   });
 
-  it('refuses a Host it does not serve (DNS rebinding), unless told to answer any', async () => {
+  it('keeps the API from Hosts it does not serve (DNS rebinding), unless told to answer any', async () => {
     const evil = await request(port, '/api/version', { headers: { host: 'evil.example:8084' } });
     expect(evil.status).toBe(403);
     expect(evil.body.toString()).toMatch(/^host not allowed: "evil\.example:8084"/);
-    expect((await request(port, '/', { headers: { host: 'localhost:8084' } })).status).toBe(200);
-    expect((await request(port, '/', { headers: { host: '[::1]:8084' } })).status).toBe(200);
-    const any = await request(peerDashboard.address.port, '/', { headers: { host: 'dash.example' } });
-    expect(any.status).toBe(200);
+    expect((await request(port, '/config.json', { headers: { host: 'evil.example' } })).status).toBe(403);
+    for (const host of [
+      'localhost:8084',
+      '[::1]:8084',
+      '127.0.0.1',
+      'linkerd-web.linkerd.svc.cluster.local:8084',
+    ]) {
+      expect((await request(port, '/api/version', { headers: { host } })).status, host).toBe(200);
+    }
+    // Static files are public: kubelet probes ask for / by the pod's IP.
+    expect((await request(port, '/', { headers: { host: '10.1.2.3:8084' } })).status).toBe(200);
+    const any = await request(peerDashboard.address.port, '/api/x', { headers: { host: 'dash.example' } });
+    expect(any.status).toBe(201);
   });
 });
 

@@ -35,6 +35,14 @@ describe('skein-web configuration', () => {
     expect(fromFlags.controller).toEqual({ url: 'https://k8s.example/proxy', origin: '--api-addr' });
     expect(fromFlags.addr.port).toBe(0);
     expect(readWebConfig(['--api-addr', '[::1]:8085'], {}).controller?.url).toBe('http://[::1]:8085');
+    // What `skein install` renders.
+    expect(
+      readWebConfig([], { SKEIN_WEB_API_URL: 'http://linkerd-controller.linkerd.svc.cluster.local:8085' })
+        .controller,
+    ).toEqual({
+      url: 'http://linkerd-controller.linkerd.svc.cluster.local:8085',
+      origin: 'SKEIN_WEB_API_URL',
+    });
     expect(readWebConfig(['--enforced-host', '.*'], {}).enforcedHost).toBeNull();
     expect(
       readWebConfig(['--enforced-host', '^dash\\.example$'], {}).enforcedHost?.test('dash.example'),

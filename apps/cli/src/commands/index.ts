@@ -1,5 +1,6 @@
 import { checkCommand } from './check.js';
 import { completionCommand } from './completion.js';
+import { dashboardCommand } from './dashboard.js';
 import { diagnosticsCommand } from './diagnostics.js';
 import { edgesCommand } from './edges.js';
 import { identityCommand } from './identity.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly SkeinCommand[] = [
   tapCommand,
   routesCommand,
   edgesCommand,
+  dashboardCommand,
   diagnosticsCommand,
   identityCommand,
   versionCommand,

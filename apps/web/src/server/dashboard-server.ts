@@ -8,12 +8,13 @@ import type { ControllerLocator } from './controller-target.js';
 import { loadStaticAssets, sendStaticAsset } from './static-assets.js';
 
 /**
- * Host names the dashboard answers by default, as Linkerd's web `-enforced-host`: loopback and
- * the in-cluster service name. Any other Host is refused, so a page on another site cannot
- * reach the API through DNS rebinding.
+ * Host names whose requests may reach the controller API through the dashboard, as Linkerd's
+ * web `-enforced-host`: loopback and the in-cluster service name (`linkerd-web.linkerd.svc`).
+ * Any other Host gets 403 on `/api/*` and `config.json`, so a page on another site cannot read
+ * the API through DNS rebinding. Static files answer any Host (kubelet probes use the pod IP).
  */
 export const DEFAULT_ENFORCED_HOST =
-  /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|web\.linkerd-viz\.svc(\.cluster\.local)?)(:\d+)?$/;
+  /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|linkerd-web(\.[a-z0-9-]+(\.svc(\.cluster\.local)?)?)?)(:\d+)?$/;
 
 /** What {@link startDashboardServer} needs. */
 export interface DashboardServerOptions {
@@ -86,16 +87,17 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const rawPath = (req.url ?? '/').split('?', 1)[0]!;
+    const toApi = rawPath.startsWith('/api/') || rawPath.startsWith('/apis/');
     const host = req.headers.host ?? '';
-    if (enforced !== null && !enforced.test(host)) {
+    if ((toApi || rawPath === '/config.json') && enforced !== null && !enforced.test(host)) {
       return sendText(
         res,
         403,
-        `host not allowed: "${host}"; the dashboard answers ${enforced.source} (skein-web --enforced-host)\n`,
+        `host not allowed: "${host}"; the dashboard's API answers ${enforced.source} (skein-web --enforced-host)\n`,
       );
     }
-    const rawPath = (req.url ?? '/').split('?', 1)[0]!;
-    if (rawPath.startsWith('/api/') || rawPath.startsWith('/apis/')) return api(req, res);
+    if (toApi) return api(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendText(res, 405, `${req.method} is not allowed on ${rawPath}; use GET\n`, {
         allow: 'GET, HEAD',

@@ -39,7 +39,7 @@ const FLAGS = {
   addr: ['SKEIN_WEB_ADDR', 'listen address (:PORT for every interface)', '127.0.0.1:8084'],
   'api-addr': [
     'SKEIN_WEB_API_ADDR',
-    'the controller API, host:port or URL (default: the local mesh, else 127.0.0.1:8085)',
+    'the controller API, host:port or URL, also $SKEIN_WEB_API_URL (default: the local mesh, else 127.0.0.1:8085)',
     undefined,
   ],
   'grafana-url': ['SKEIN_WEB_GRAFANA_URL', "Grafana's URL, for links to the Skein dashboards", undefined],
@@ -54,6 +54,9 @@ const FLAGS = {
 } as const satisfies Record<string, readonly [string, string, string | undefined]>;
 
 type Flag = keyof typeof FLAGS;
+
+// `skein install` renders the dashboard with SKEIN_WEB_API_URL.
+const ENV_ALIASES: Partial<Record<Flag, readonly string[]>> = { 'api-addr': ['SKEIN_WEB_API_URL'] };
 
 /** The usage text. */
 export function usage(): string {
@@ -112,8 +115,10 @@ export function readWebConfig(
     const [envName, , def] = FLAGS[flag];
     const v = values[flag];
     if (typeof v === 'string') return [v, `--${flag}`];
-    const e = env[envName];
-    if (e !== undefined && e !== '') return [e, envName];
+    for (const name of [envName, ...(ENV_ALIASES[flag] ?? [])]) {
+      const e = env[name];
+      if (e !== undefined && e !== '') return [e, name];
+    }
     return [def, `--${flag}`];
   };
   const read = <T>(flag: Flag, parse: (text: string, name: string) => T, fallback: T): T => {
