@@ -151,6 +151,23 @@ describe('the dashboard in Chromium, over a live local mesh', () => {
     for (const route of ['GET /api/list', 'GET /api/vote']) {
       await cellValue(`tr[data-route="${route}"] [data-col=rps]`, (n) => n > 0, `route ${route} rps`);
     }
+    // Live without reloading: each poll adds a point to the history the sparklines draw.
+    const points = () =>
+      page
+        .locator('[data-card=rps] .spark-line')
+        .evaluateAll((lines) =>
+          lines.reduce((n, l) => n + (l.getAttribute('points') ?? '').split(' ').length, 0),
+        );
+    await waitFor(async () => (await points()) >= 3, {
+      timeoutMs: 10_000,
+      what: 'three points of rps history',
+    });
+    const seen = await points();
+    await waitFor(async () => (await points()) > seen, {
+      timeoutMs: 10_000,
+      what: 'the next poll to add a point',
+    });
+    expect(await page.locator('.card .spark-line').count()).toBe(5);
     const grafana = await page.locator('[data-grafana=skein-deployment]').getAttribute('href');
     expect(grafana).toBe(
       'http://127.0.0.1:3000/d/skein-deployment/skein-deployment?var-namespace=emojivoto&var-deployment=web',

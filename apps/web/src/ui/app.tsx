@@ -41,7 +41,9 @@ export function App() {
   const location = useLocation();
   const [config, setConfig] = useState<DashboardConfig | undefined>();
   const [failure, setFailure] = useState<ApiFailure | undefined>();
-  const history = useMemo(() => new MetricHistory({ capacity: 60 }), []);
+  // Two views polling one resource record it twice per interval: keep one sample per interval.
+  const interval = config?.refreshIntervalMs ?? 2000;
+  const history = useMemo(() => new MetricHistory({ capacity: 60, minGapMs: interval / 2 }), [interval]);
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
