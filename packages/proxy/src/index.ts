@@ -7,6 +7,12 @@
  */
 export { AdminServer, type AdminServerOptions } from './admin/admin-server.js';
 export {
+  PROXY_ENV_REFERENCE,
+  type ProxyEnvKind,
+  type ProxyEnvScope,
+  type ProxyEnvVar,
+} from './config/env-reference.js';
+export {
   type BackoffConfig,
   type ControlPlaneClient,
   DEFAULT_INBOUND_POLICIES,
