@@ -1,0 +1,181 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type HttpServerSettings, readProxyConfig, SkeinProxy } from '@skein/proxy';
+
+/** The authority attack traffic is sent to: the well-behaved application behind the proxy. */
+export const APP_AUTHORITY = 'app.attack.test';
+/** An authority whose upstream answers with broken HTTP/1 framing (see {@link EvilUpstream}). */
+export const EVIL_AUTHORITY = 'evil.attack.test';
+
+/** One request as the application received it. */
+export interface AppRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * The application behind the proxy: answers every request with 200 and what it received, and
+ * keeps both the parsed requests and every raw byte the proxy sent it, so a test can prove that
+ * nothing smuggled ever reached it.
+ */
+export class AttackApp {
+  readonly requests: AppRequest[] = [];
+  readonly #raw: Buffer[] = [];
+  readonly server: http.Server;
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('latin1');
+        this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            path: req.url,
+            headers: req.headers,
+            bodyBytes: Buffer.byteLength(body, 'latin1'),
+          }),
+        );
+      });
+    });
+    this.server.on('connection', (socket: net.Socket) => socket.on('data', (c: Buffer) => this.#raw.push(c)));
+  }
+
+  /** Everything the proxy wrote to the application so far, as latin1 text. */
+  rawText(): string {
+    return Buffer.concat(this.#raw).toString('latin1');
+  }
+
+  /** Requests whose path starts with `prefix`. */
+  seen(prefix: string): AppRequest[] {
+    return this.requests.filter((r) => r.path.startsWith(prefix));
+  }
+}
+
+/**
+ * An upstream that answers each request with the raw response registered for its path (broken
+ * framing, smuggled second responses…), and records whether the proxy closed the connection
+ * afterwards, as it must after a response it cannot trust.
+ */
+export class EvilUpstream {
+  readonly server: net.Server;
+  readonly responses = new Map<string, string>();
+  /** Per path: whether the proxy closed the upstream connection after the response. */
+  readonly closedAfter = new Map<string, boolean>();
+
+  constructor() {
+    this.server = net.createServer((socket) => {
+      let head = '';
+      socket.on('error', () => {});
+      socket.on('data', (c: Buffer) => {
+        head += c.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const path = head.slice(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+        head = head.slice(end + 4);
+        this.closedAfter.set(path, false);
+        socket.once('close', () => this.closedAfter.set(path, true));
+        socket.write(this.responses.get(path) ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      });
+    });
+  }
+}
+
+/** A running in-process proxy with the attack application (and the evil upstream) behind it. */
+export interface AttackTarget {
+  proxy: SkeinProxy;
+  /** The outbound listener (explicit mode: requests name the authority in Host / :authority). */
+  port: number;
+  /** The admin server. */
+  adminPort: number;
+  app: AttackApp;
+  evil: EvilUpstream;
+  /** Sum of `tcp_open_connections` on the outbound listener, from the admin server's /metrics. */
+  openConnections(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real {@link SkeinProxy} (configured by `readProxyConfig`, static discovery) in front of
+ * an {@link AttackApp} at {@link APP_AUTHORITY} and an {@link EvilUpstream} at
+ * {@link EVIL_AUTHORITY}. `http` overrides server limits (e.g. a short header timeout).
+ */
+export async function startAttackTarget(
+  options: { http?: Partial<HttpServerSettings>; env?: Record<string, string> } = {},
+): Promise<AttackTarget> {
+  const dir = mkdtempSync(join(tmpdir(), 'skein-attack-'));
+  const app = new AttackApp();
+  const evil = new EvilUpstream();
+  app.server.listen(0, '127.0.0.1');
+  evil.server.listen(0, '127.0.0.1');
+  await Promise.all([once(app.server, 'listening'), once(evil.server, 'listening')]);
+  const appPort = (app.server.address() as AddressInfo).port;
+  const evilPort = (evil.server.address() as AddressInfo).port;
+  const discovery = join(dir, 'discovery.yaml');
+  writeFileSync(
+    discovery,
+    `authorities:
+  ${APP_AUTHORITY}:80:
+    endpoints: [ { address: "127.0.0.1:${appPort}" } ]
+  ${EVIL_AUTHORITY}:80:
+    endpoints: [ { address: "127.0.0.1:${evilPort}" } ]
+`,
+  );
+  const config = readProxyConfig({
+    LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: '127.0.0.1:0',
+    LINKERD2_PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
+    LINKERD2_PROXY_ADMIN_LISTEN_ADDR: '127.0.0.1:0',
+    SKEIN_PROXY_DISCOVERY_FILE: discovery,
+    ...options.env,
+  });
+  const proxy = await SkeinProxy.start({
+    config,
+    ...(options.http === undefined ? {} : { http: options.http }),
+  });
+  const adminPort = proxy.addresses.admin.port;
+  const port = proxy.addresses.outbound[0]!.port;
+  return {
+    proxy,
+    port,
+    adminPort,
+    app,
+    evil,
+    openConnections: () => openConnections(adminPort, port),
+    async close() {
+      await proxy.shutdown(500);
+      app.server.closeAllConnections();
+      await Promise.all([new Promise((r) => app.server.close(r)), new Promise((r) => evil.server.close(r))]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openConnections(adminPort: number, listenerPort: number): Promise<number> {
+  const text = await new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: adminPort, path: '/metrics', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('tcp_open_connections{') || !line.includes('direction="outbound"')) continue;
+    if (!line.includes(`target_port="${listenerPort}"`)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
