@@ -146,16 +146,19 @@ describe('HTTP/1 request smuggling against a real proxy', () => {
     await target?.close();
   });
 
-  test.each(AMBIGUOUS)('%s → %i and close; nothing reaches the application', async (id, request, status) => {
-    const path = request.slice(request.indexOf(' ') + 1, request.indexOf(' ', request.indexOf(' ') + 1));
-    const reply = await rawExchange(target.port, request);
-    expect(reply.statuses, reply.text).toEqual([status]);
-    expect(reply.closed).toBe(true);
-    expect(target.app.seen('/smuggled')).toEqual([]);
-    expect(target.app.seen(path)).toEqual([]);
-    expect(target.app.rawText()).not.toContain('/smuggled');
-    note('ambiguous', `${id} ${status}`);
-  });
+  test.each(AMBIGUOUS.map(([id, request, status]) => ({ id, request, status })))(
+    '$id → $status and close; nothing reaches the application',
+    async ({ id, request, status }) => {
+      const path = request.slice(request.indexOf(' ') + 1, request.indexOf(' ', request.indexOf(' ') + 1));
+      const reply = await rawExchange(target.port, request);
+      expect(reply.statuses, reply.text).toEqual([status]);
+      expect(reply.closed).toBe(true);
+      expect(target.app.seen('/smuggled')).toEqual([]);
+      expect(target.app.seen(path)).toEqual([]);
+      expect(target.app.rawText()).not.toContain('/smuggled');
+      note('ambiguous', `${id} ${status}`);
+    },
+  );
 
   test.each(BAD_CHUNKS)(
     '%s → 400 and close; the request is cut and nothing after it is forwarded',

@@ -47,10 +47,18 @@ export interface BystanderReport {
  * A well-behaved client that keeps sending keep-alive GETs through the proxy (two at a time)
  * until stopped: the proxy must keep serving it while another client attacks.
  */
-export function startBystander(port: number): { stop(): Promise<BystanderReport> } {
+export function startBystander(port: number): {
+  /** Holds new requests (keep-alive connections stay open and idle) until `resume()`. */
+  pause(): Promise<void>;
+  resume(): void;
+  stop(): Promise<BystanderReport>;
+} {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const report: BystanderReport = { ok: 0, failed: 0, maxLatencyMs: 0, firstError: undefined };
   let running = true;
+  let paused: { resume: () => void; promise: Promise<void> } | undefined;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
   const one = () =>
     new Promise<void>((resolve) => {
       const started = performance.now();
@@ -79,14 +87,31 @@ export function startBystander(port: number): { stop(): Promise<BystanderReport>
     });
   const loop = async () => {
     while (running) {
+      if (paused !== undefined) await paused.promise;
+      inFlight++;
       await one();
+      if (--inFlight === 0) idle?.();
       await new Promise((r) => setTimeout(r, 10));
     }
   };
   const loops = [loop(), loop()];
   return {
+    async pause() {
+      let resume!: () => void;
+      const promise = new Promise<void>((r) => {
+        resume = r;
+      });
+      paused = { resume, promise };
+      if (inFlight > 0) await new Promise<void>((r) => (idle = r));
+      idle = undefined;
+    },
+    resume() {
+      paused?.resume();
+      paused = undefined;
+    },
     async stop() {
       running = false;
+      paused?.resume();
       await Promise.all(loops);
       agent.destroy();
       return report;

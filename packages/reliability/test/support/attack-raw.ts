@@ -143,3 +143,52 @@ export function slowClient(
     });
   });
 }
+
+/**
+ * Writes `head`, then body bytes as fast as the proxy takes them, until `totalBytes` are written
+ * or the proxy stops reading (no `drain` for `stallMs`). Resolves how much was written.
+ */
+export function floodBody(
+  port: number,
+  head: string,
+  totalBytes: number,
+  stallMs: number,
+): Promise<{ written: number; stalled: boolean; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunk = Buffer.alloc(256 * 1024, 0x61);
+    let written = 0;
+    let done = false;
+    let closed = false;
+    let stall: NodeJS.Timeout | undefined;
+    const finish = (stalled: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(stall);
+      socket.destroy();
+      resolve({ written, stalled, closed });
+    };
+    const pump = () => {
+      clearTimeout(stall);
+      while (!done && written < totalBytes) {
+        const ok = socket.write(chunk);
+        written += chunk.length;
+        if (!ok) {
+          stall = setTimeout(() => finish(true), stallMs);
+          return;
+        }
+      }
+      if (written >= totalBytes) finish(false);
+    };
+    socket.on('drain', pump);
+    socket.on('error', (err) => (written === 0 ? reject(err) : finish(false)));
+    socket.on('close', () => {
+      closed = true;
+      finish(false);
+    });
+    socket.on('connect', () => {
+      socket.write(head, 'latin1');
+      pump();
+    });
+  });
+}

@@ -70,9 +70,15 @@ export class EvilUpstream {
   readonly responses = new Map<string, string>();
   /** Per path: whether the proxy closed the upstream connection after the response. */
   readonly closedAfter = new Map<string, boolean>();
+  /** Paths whose requests are never read past the head nor answered (a stalled upstream). */
+  readonly stalled = new Set<string>();
+  readonly #sockets = new Set<net.Socket>();
+  readonly #stalledSockets = new Set<net.Socket>();
 
   constructor() {
     this.server = net.createServer((socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
       let head = '';
       socket.on('error', () => {});
       socket.on('data', (c: Buffer) => {
@@ -81,11 +87,31 @@ export class EvilUpstream {
         if (end < 0) return;
         const path = head.slice(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
         head = head.slice(end + 4);
+        if (this.stalled.has(path)) {
+          this.#stalledSockets.add(socket);
+          socket.removeAllListeners('data');
+          socket.pause();
+          return;
+        }
         this.closedAfter.set(path, false);
         socket.once('close', () => this.closedAfter.set(path, true));
         socket.write(this.responses.get(path) ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
       });
     });
+  }
+
+  /** Resets the connections of stalled requests, as an upstream giving up would. */
+  releaseStalled(): number {
+    const n = this.#stalledSockets.size;
+    for (const s of this.#stalledSockets) s.resetAndDestroy();
+    this.#stalledSockets.clear();
+    return n;
+  }
+
+  /** Stops listening and drops every connection. */
+  close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
