@@ -237,16 +237,28 @@ export const PROXY_ENV_REFERENCE: readonly ProxyEnvVar[] = [
       'Leaves `l5d-proxy-error` off synthesized outbound responses. Defaults to the value of `LINKERD2_PROXY_INGRESS_MODE`.',
     scope: 'outbound',
   }),
-  ...['CORES', 'CORES_MIN', 'CORES_MAX'].map((name) =>
-    linkerd({
-      name,
-      kind: 'integer',
-      description:
-        'Worker cores (with the other `CORES*` variables: `CORES_MAX`, else CPUs × `CORES_MAX_RATIO`, else `CORES`, at least `CORES_MIN`, at most the CPUs); read and checked, not used: the proxy runs on one event loop.',
-      scope: 'general',
-      effect: 'validated',
-    }),
-  ),
+  linkerd({
+    name: 'CORES',
+    kind: 'integer',
+    description:
+      'Worker cores: `CORES_MAX`, else CPUs × `CORES_MAX_RATIO`, else `CORES`, raised to `CORES_MIN` and capped at the CPUs. Read and checked, not used: the proxy runs on one event loop.',
+    scope: 'general',
+    effect: 'validated',
+  }),
+  linkerd({
+    name: 'CORES_MIN',
+    kind: 'integer',
+    description: 'Lower bound of the worker cores (see `LINKERD2_PROXY_CORES`); read and checked, not used.',
+    scope: 'general',
+    effect: 'validated',
+  }),
+  linkerd({
+    name: 'CORES_MAX',
+    kind: 'integer',
+    description: 'Worker cores, taking precedence (see `LINKERD2_PROXY_CORES`); read and checked, not used.',
+    scope: 'general',
+    effect: 'validated',
+  }),
   linkerd({
     name: 'CORES_MAX_RATIO',
     kind: 'ratio',
