@@ -33,7 +33,7 @@ from hyperframe.frame import (
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 CANCEL = 0x8
-AUTHORITY = "app.attack.test"
+AUTHORITY = "h2.attack.test"
 
 
 class Client:
@@ -168,8 +168,8 @@ def ack_flood(c, count, make):
 
 
 def hpack_bomb(c, count):
-    """A 4 KiB header put into the dynamic table once, then referenced `count` times in one block."""
-    value = "b" * 4000
+    """A 3.5 KB header put into the dynamic table once, then referenced `count` times in one block."""
+    value = "b" * 3500
     c.write(c.request(1, "/hpack-seed", [("x-bomb", value)]))
     c.pump(2, until=lambda: "1" in c.out["statuses"])
     block = c.encoder.encode([(":method", "GET"), (":scheme", "http"), (":authority", AUTHORITY), (":path", "/hpack-bomb")])
@@ -219,7 +219,7 @@ def window_overflow(c, where):
 def downgrade(c, variant):
     """H2→H1 downgrade smuggling (RFC 9113 §8.2): each request below is malformed and must not be forwarded."""
     smuggled = "GET /smuggled HTTP/1.1\r\nhost: app.attack.test\r\n\r\n"
-    post = [(":method", "POST"), (":scheme", "http"), (":authority", AUTHORITY), (":path", "/downgrade")]
+    post = [(":method", "POST"), (":scheme", "http"), (":authority", AUTHORITY), (":path", "/downgrade-" + variant)]
     if variant == "te":
         frames = c.headers(1, post + [("transfer-encoding", "chunked")], end_stream=False)
         body = "0\r\n\r\n" + smuggled

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { type HttpServerSettings, readProxyConfig, SkeinProxy } from '@skein/pro
 
 /** The authority attack traffic is sent to: the well-behaved application behind the proxy. */
 export const APP_AUTHORITY = 'app.attack.test';
+/** The same application, speaking HTTP/2 with prior knowledge (HTTP/2 clients' requests stay HTTP/2). */
+export const H2_APP_AUTHORITY = 'h2.attack.test';
 /** An authority whose upstream answers with broken HTTP/1 framing (see {@link EvilUpstream}). */
 export const EVIL_AUTHORITY = 'evil.attack.test';
 
@@ -20,17 +23,22 @@ export interface AppRequest {
 }
 
 /**
- * The application behind the proxy: answers every request with 200 and what it received, and
- * keeps both the parsed requests and every raw byte the proxy sent it, so a test can prove that
- * nothing smuggled ever reached it.
+ * The application behind the proxy: an HTTP/1.1 server and an HTTP/2 (prior knowledge) server,
+ * reached through {@link APP_AUTHORITY} and {@link H2_APP_AUTHORITY}. Both answer every request
+ * with 200 and what they received, and keep the parsed requests; the HTTP/1 side also keeps every
+ * raw byte the proxy sent it, so a test can prove that nothing smuggled ever reached it.
  */
 export class AttackApp {
   readonly requests: AppRequest[] = [];
   readonly #raw: Buffer[] = [];
-  readonly server: http.Server;
+  readonly h1: http.Server;
+  readonly h2: http2.Http2Server;
 
   constructor() {
-    this.server = http.createServer((req, res) => {
+    const handle = (
+      req: http.IncomingMessage | http2.Http2ServerRequest,
+      res: http.ServerResponse | http2.Http2ServerResponse,
+    ) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -45,11 +53,17 @@ export class AttackApp {
           }),
         );
       });
+    };
+    this.h1 = http.createServer(handle);
+    this.h1.on('connection', (socket: net.Socket) => socket.on('data', (c: Buffer) => this.#raw.push(c)));
+    this.h2 = http2.createServer(handle);
+    this.h2.on('session', (session: http2.ServerHttp2Session) => {
+      this.#sessions.add(session);
+      session.on('close', () => this.#sessions.delete(session));
     });
-    this.server.on('connection', (socket: net.Socket) => socket.on('data', (c: Buffer) => this.#raw.push(c)));
   }
 
-  /** Everything the proxy wrote to the application so far, as latin1 text. */
+  /** Everything the proxy wrote to the HTTP/1 application so far, as latin1 text. */
   rawText(): string {
     return Buffer.concat(this.#raw).toString('latin1');
   }
@@ -58,6 +72,29 @@ export class AttackApp {
   seen(prefix: string): AppRequest[] {
     return this.requests.filter((r) => r.path.startsWith(prefix));
   }
+
+  /** Starts both servers on ephemeral loopback ports. */
+  async listen(): Promise<{ h1: number; h2: number }> {
+    this.h1.listen(0, '127.0.0.1');
+    this.h2.listen(0, '127.0.0.1');
+    await Promise.all([once(this.h1, 'listening'), once(this.h2, 'listening')]);
+    return { h1: (this.h1.address() as AddressInfo).port, h2: (this.h2.address() as AddressInfo).port };
+  }
+
+  /** Stops both servers and drops every connection. */
+  async close(): Promise<void> {
+    this.h1.closeAllConnections();
+    await Promise.all([
+      new Promise((r) => this.h1.close(r)),
+      new Promise((r) => {
+        this.h2.close(r);
+        // Sessions kept alive by the proxy's pool would hold close() open.
+        for (const s of this.#sessions) s.destroy();
+      }),
+    ]);
+  }
+
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
 }
 
 /**
@@ -140,17 +177,17 @@ export async function startAttackTarget(
   const dir = mkdtempSync(join(tmpdir(), 'skein-attack-'));
   const app = new AttackApp();
   const evil = new EvilUpstream();
-  app.server.listen(0, '127.0.0.1');
   evil.server.listen(0, '127.0.0.1');
-  await Promise.all([once(app.server, 'listening'), once(evil.server, 'listening')]);
-  const appPort = (app.server.address() as AddressInfo).port;
+  const [appPorts] = await Promise.all([app.listen(), once(evil.server, 'listening')]);
   const evilPort = (evil.server.address() as AddressInfo).port;
   const discovery = join(dir, 'discovery.yaml');
   writeFileSync(
     discovery,
     `authorities:
   ${APP_AUTHORITY}:80:
-    endpoints: [ { address: "127.0.0.1:${appPort}" } ]
+    endpoints: [ { address: "127.0.0.1:${appPorts.h1}" } ]
+  ${H2_APP_AUTHORITY}:80:
+    endpoints: [ { address: "127.0.0.1:${appPorts.h2}" } ]
   ${EVIL_AUTHORITY}:80:
     endpoints: [ { address: "127.0.0.1:${evilPort}" } ]
 `,
@@ -177,8 +214,7 @@ export async function startAttackTarget(
     openConnections: () => openConnections(adminPort, port),
     async close() {
       await proxy.shutdown(500);
-      app.server.closeAllConnections();
-      await Promise.all([new Promise((r) => app.server.close(r)), new Promise((r) => evil.server.close(r))]);
+      await Promise.all([app.close(), evil.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
