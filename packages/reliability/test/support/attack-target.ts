@@ -73,10 +73,10 @@ export class AttackApp {
     return this.requests.filter((r) => r.path.startsWith(prefix));
   }
 
-  /** Starts both servers on ephemeral loopback ports. */
-  async listen(): Promise<{ h1: number; h2: number }> {
-    this.h1.listen(0, '127.0.0.1');
-    this.h2.listen(0, '127.0.0.1');
+  /** Starts both servers on ephemeral ports of `host`. */
+  async listen(host = '127.0.0.1'): Promise<{ h1: number; h2: number }> {
+    this.h1.listen(0, host);
+    this.h2.listen(0, host);
     await Promise.all([once(this.h1, 'listening'), once(this.h2, 'listening')]);
     return { h1: (this.h1.address() as AddressInfo).port, h2: (this.h2.address() as AddressInfo).port };
   }
