@@ -270,7 +270,7 @@ function optionRows(command) {
     .filter((o) => !o.hidden)
     .map((o) => [
       code(o.flags),
-      `${o.description}${o.argChoices ? ` (${o.argChoices.map(code).join(', ')})` : ''}`,
+      `${o.description}${o.argChoices ? ` (${o.argChoices.map((c) => (c === '' ? '`""`' : code(c))).join(', ')})` : ''}`,
       optionDefault(o),
       code(o.envVar),
     ]);
