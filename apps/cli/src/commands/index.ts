@@ -1,6 +1,7 @@
 import { checkCommand } from './check.js';
 import { completionCommand } from './completion.js';
 import { dashboardCommand } from './dashboard.js';
+import { demoCommand } from './demo.js';
 import { diagnosticsCommand } from './diagnostics.js';
 import { edgesCommand } from './edges.js';
 import { identityCommand } from './identity.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly SkeinCommand[] = [
   routesCommand,
   edgesCommand,
   dashboardCommand,
+  demoCommand,
   diagnosticsCommand,
   identityCommand,
   versionCommand,
