@@ -179,7 +179,7 @@ describe('backends that hang, reset, answer garbage or never accept', () => {
     expect(report.byBackend.healthy).toBe(report.total);
     recordReliability({
       suite: 'fault',
-      id: 'backend-faults-isolation',
+      id: 'backend-unaffected-services',
       scenario: `a healthy service under ${RATE} rps through the same proxy while other services' backends hang, reset, answer garbage and drop SYNs`,
       expected: 'no failed request on the healthy service',
       measured: `${report.failed} failed of ${report.total.toLocaleString('en-US')} requests; p50 ${report.latency.p50.toFixed(1)} ms, p99 ${report.latency.p99.toFixed(1)} ms, max ${report.latency.max.toFixed(0)} ms`,
