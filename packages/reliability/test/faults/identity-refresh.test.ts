@@ -21,7 +21,7 @@ import { writeDiscoveryFile } from '../support/fault-static.js';
 // skein-proxy certified by skein-identity with short-lived certificates (so a refresh comes
 // within seconds: at 70% of the lifetime), the identity service killed before the refresh and
 // started again before the certificate expires.
-const LIFETIME_S = 10;
+const LIFETIME_S = 12;
 const MIN_REFRESH_MS = 500; // LINKERD2_PROXY_IDENTITY_MIN_REFRESH: the retry interval
 const WEB = meshName('web', 'faults');
 const PEER = meshName('peer', 'faults');
