@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   });
   let plugins: Awaited<ReturnType<typeof loadPlugins>>;
   try {
-    plugins = await loadPlugins(config.plugins);
+    plugins = await loadPlugins(config.plugins, logger);
   } catch (err) {
     logger.error({ err }, 'failed to load plugins');
     return 1;

@@ -69,7 +69,7 @@ export {
   type OutboundHttpRouterOptions,
   outboundAuthority,
 } from './outbound/http-router.js';
-export { type LoadedPlugins, loadPlugins, type ProxyPlugin } from './plugins/plugin.js';
+export { type LoadedPlugins, loadPlugins, type PluginContext, type ProxyPlugin } from './plugins/plugin.js';
 export { type ProxyAddresses, type ProxyOptions, SkeinProxy } from './proxy.js';
 export { tapInterceptor } from './tap/tap-interceptor.js';
 export {

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { type EnvRecord, type Logger, nullLogger, parseNetworkSet, ReloadableLogFilter } from '@skein/core';
+import {
+  balancerNames,
+  ConfigError,
+  type EnvRecord,
+  type Logger,
+  nullLogger,
+  parseNetworkSet,
+  ReloadableLogFilter,
+} from '@skein/core';
 import { type DiscoveredProfile, parseStaticDiscovery } from '@skein/discovery/model';
 import { TapHub } from '@skein/tap/hub';
 import type { Observable } from 'rxjs';
@@ -11,7 +19,9 @@ import { DnsResolver } from './discovery/dns-resolver.js';
 import { FallbackResolver } from './discovery/fallback-resolver.js';
 import type { Resolver } from './discovery/resolver.js';
 import { StaticResolver } from './discovery/static-resolver.js';
+import { errorMetricLabel } from './errors/synthesize.js';
 import { DEFAULT_HTTP_SERVER_SETTINGS, type HttpServerSettings } from './http/http-server-options.js';
+import { inFlightLimit } from './http/in-flight-limit.js';
 import { origProtoDowngrade } from './http/orig-proto.js';
 import { Http1ConnectionSet, type ServeHttpOptions } from './http/serve-http.js';
 import type { Dispatcher, Interceptor } from './http/types.js';
@@ -25,7 +35,7 @@ import { directAcceptor } from './inbound/direct-accept.js';
 import { InboundHttpRouter } from './inbound/http-router.js';
 import { InboundPolicies, type PolicySource } from './inbound/inbound-policies.js';
 import { inboundMeshTls } from './inbound/mesh-tls.js';
-import { ProxyMetrics } from './metrics/proxy-metrics.js';
+import { ProxyMetrics, type RenderableMetrics } from './metrics/proxy-metrics.js';
 import { outboundAcceptor } from './outbound/accept.js';
 import { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
 import { OutboundHttpRouter } from './outbound/http-router.js';
@@ -58,6 +68,8 @@ export interface ProxyOptions {
   inboundInterceptors?: Interceptor[];
   /** HTTP server limits. */
   http?: Partial<HttpServerSettings>;
+  /** More metrics for `/metrics` (e.g. from plugins, see `loadPlugins`). */
+  extraMetrics?: readonly RenderableMetrics[];
   /** Version reported in `proxy_build_info`. */
   version?: string;
   /** Whether the proxy is ready beyond having its listeners (e.g. identity certified). */
@@ -147,11 +159,16 @@ export class SkeinProxy {
   static async start(options: ProxyOptions): Promise<SkeinProxy> {
     const config = options.config;
     const log = options.logger ?? nullLogger;
+    if (!balancerNames().includes(config.balancer)) {
+      // Plugins register their strategies before start, so an unknown name is a typo.
+      throw new ConfigError('SKEIN_PROXY_BALANCER', config.balancer, `one of ${balancerNames().join(', ')}`);
+    }
     const tap = new TapHub();
     const metrics = new ProxyMetrics({
       retainIdleMs: config.metricsRetainIdleMs,
       version: options.version ?? '0.1.0',
     });
+    for (const m of options.extraMetrics ?? []) metrics.add(m);
     const settings: HttpServerSettings = { ...DEFAULT_HTTP_SERVER_SETTINGS, ...options.http };
     const h1 = new Http1ConnectionSet(settings);
 
@@ -244,6 +261,10 @@ export class SkeinProxy {
       ...(policySource === undefined ? {} : { source: policySource }),
     });
     const authzMetrics = new AuthzMetrics(metrics.legacy);
+    const countError = (family: 'inbound_http' | 'outbound_http') => (error: Error) => {
+      const label = errorMetricLabel(error);
+      if (label !== undefined) metrics.legacy.error(family, label).inc();
+    };
     const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
     const inboundRouter = new InboundHttpRouter({
       connectTimeoutMs: config.inbound.connectTimeoutMs,
@@ -265,12 +286,14 @@ export class SkeinProxy {
     const outboundDispatcher = compose(outboundRouter, [
       tapInterceptor(tap, 'outbound'),
       ...(options.outboundInterceptors ?? []),
+      inFlightLimit(config.outbound.maxInFlight),
     ]);
     const inboundDispatcher = compose(inboundRouter, [
       origProtoDowngrade(),
       inboundAuthz(policies, authzMetrics),
       tapInterceptor(tap, 'inbound'),
       ...(options.inboundInterceptors ?? []),
+      inFlightLimit(config.inbound.maxInFlight),
     ]);
     const serveBase: Omit<ServeHttpOptions, 'dispatcher' | 'informationalHeaders'> = {
       settings,
@@ -298,6 +321,7 @@ export class SkeinProxy {
                 ...serveBase,
                 dispatcher: outboundDispatcher,
                 informationalHeaders: !config.disableInformationalHeaders,
+                onSynthesized: countError('outbound_http'),
               },
               // Opaque traffic is balanced over discovery too, so meshed peers get mTLS.
               tcpConnect: (dst) => () =>
@@ -322,6 +346,7 @@ export class SkeinProxy {
         ...serveBase,
         dispatcher: inboundDispatcher,
         informationalHeaders: false,
+        onSynthesized: countError('inbound_http'),
       };
       const appConnect = (dst: SocketAddr) =>
         tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs });
@@ -338,7 +363,19 @@ export class SkeinProxy {
         hooks,
         logger: log,
         ...(config.inbound.keepaliveMs === undefined ? {} : { keepAliveMs: config.inbound.keepaliveMs }),
-        handler: (socket, info, accepted) => inboundHandler(socket, info, accepted),
+        handler: (socket, info, accepted) => {
+          // INBOUND_IPS: only connections addressed to this pod's own IPs are served.
+          const ips = config.inbound.ips;
+          if (ips !== undefined && !ips.includes((info.originalDst ?? info.local).ip)) {
+            log.info(
+              { peer: info.remote, dst: info.originalDst ?? info.local },
+              'inbound: not one of INBOUND_IPS',
+            );
+            socket.destroy();
+            return;
+          }
+          inboundHandler(socket, info, accepted);
+        },
       });
       listeners.push(inboundListener);
       const inboundPort = inboundListener.address.port;

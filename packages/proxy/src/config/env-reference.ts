@@ -141,9 +141,8 @@ function direction(dir: 'INBOUND' | 'OUTBOUND'): ProxyEnvVar[] {
       kind: 'integer',
       default: '100000',
       description:
-        'Concurrency limit on requests in flight; read and checked (at least 1), not enforced yet.',
+        'Most requests in flight in this direction (at least 1); more are shed at once with 503 (`loadshed`).',
       scope,
-      effect: 'validated',
     }),
     linkerd({
       name: `${dir}_HTTP1_CONNECTION_POOL_IDLE_TIMEOUT`,
@@ -353,9 +352,8 @@ export const PROXY_ENV_REFERENCE: readonly ProxyEnvVar[] = [
   linkerd({
     name: 'INBOUND_IPS',
     kind: 'ip-list',
-    description: 'The pod’s IPs (comma-separated); read, not used yet.',
+    description: 'The pod’s IPs (comma-separated): inbound connections addressed to any other IP are closed.',
     scope: 'inbound',
-    effect: 'validated',
   }),
   linkerd({
     name: 'INBOUND_METRICS_AUTHORITY_LABELS',

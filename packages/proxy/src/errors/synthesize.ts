@@ -1,4 +1,4 @@
-import { ErrorCode, SkeinError } from '@skein/core';
+import { ErrorCode } from '@skein/core';
 import type { HeaderList, ResponseHead } from '../http/types.js';
 import { HttpParseError } from '../http1/parse-error.js';
 
@@ -32,7 +32,10 @@ export function mapError(error: Error): ErrorMapping {
   if (error instanceof HttpParseError) {
     return { status: error.status === 502 ? 502 : error.status, grpcStatus: GRPC.Internal, close: true };
   }
-  const code = error instanceof SkeinError ? error.code : undefined;
+  // By code, not class: a plugin bundled with its own copy of @skein/core throws errors of
+  // another SkeinError class with the same stable codes.
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === 'string' && raw.startsWith('ERR_SKEIN_') ? raw : undefined;
   // A peer that fails mTLS (wrong identity, untrusted chain, handshake) is a failed connection.
   if (code?.startsWith('ERR_SKEIN_IDENTITY_') === true && code !== 'ERR_SKEIN_IDENTITY_REQUIRED') {
     return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
@@ -67,6 +70,36 @@ export function mapError(error: Error): ErrorMapping {
       return { status: 502, grpcStatus: GRPC.Unavailable, close: true };
     default:
       return { status: 500, grpcStatus: GRPC.Internal, close: true };
+  }
+}
+
+/**
+ * The `error` label of `{inbound,outbound}_{http,tcp}_errors_total` for an error the proxy
+ * answered for (spec §5.3: `loadshed`, `failfast`, `identity required`, `i/o`, `response
+ * timeout`, `unexpected`), or undefined when the proxy did not fail — the client sent a bad
+ * request, policy denied it, or no route matched (those have their own counters).
+ */
+export function errorMetricLabel(error: Error): string | undefined {
+  if (error instanceof HttpParseError && error.status < 500) return undefined;
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
+  switch (code) {
+    case ErrorCode.LoadShed:
+      return 'loadshed';
+    case ErrorCode.Failfast:
+      return 'failfast';
+    case 'ERR_SKEIN_IDENTITY_REQUIRED':
+      return 'identity required';
+    case 'ERR_SKEIN_RESPONSE_TIMEOUT':
+    case ErrorCode.Timeout:
+      return 'response timeout';
+    case 'ERR_SKEIN_UNAUTHORIZED':
+    case ErrorCode.Forbidden:
+    case 'ERR_SKEIN_NO_ROUTE':
+    case 'ERR_SKEIN_RATE_LIMITED':
+      return undefined;
+    default:
+      return mapError(error).status === 502 || mapError(error).status === 504 ? 'i/o' : 'unexpected';
   }
 }
 

@@ -49,6 +49,8 @@ export interface ServeHttpOptions {
   http1Connections: Http1ConnectionSet;
   /** Whether synthesized errors carry `l5d-proxy-error`. */
   informationalHeaders: boolean;
+  /** Called for each error answered with a synthesized response (the errors metric). */
+  onSynthesized?: (error: Error) => void;
   /** Scheme of origin-form requests (`https` behind TLS termination). */
   scheme?: string;
   /** Logger for abuse reports. */
@@ -75,6 +77,7 @@ export function serveHttp(
       info: accepted.info,
       limits: options.http2Limits ?? resolveHttp2ServerLimits(options.settings.http2),
       informationalHeaders: options.informationalHeaders,
+      ...(options.onSynthesized === undefined ? {} : { onSynthesized: options.onSynthesized }),
       initial: consumed ?? null,
       onAbuse: (reason, detail) =>
         options.logger.warn(
@@ -93,6 +96,7 @@ export function serveHttp(
     maxHeaders: options.settings.maxHeaders,
     maxTargetBytes: options.settings.maxTargetBytes,
     informationalHeaders: options.informationalHeaders,
+    ...(options.onSynthesized === undefined ? {} : { onSynthesized: options.onSynthesized }),
     ...(options.scheme === undefined ? {} : { scheme: options.scheme }),
     onClose: () => set.delete(conn),
   });

@@ -31,6 +31,8 @@ export interface Http1ServerOptions {
   maxTargetBytes?: number;
   /** Whether synthesized errors carry `l5d-proxy-error`. */
   informationalHeaders?: boolean;
+  /** Called for each error answered with a synthesized response (the errors metric). */
+  onSynthesized?: (error: Error) => void;
   /** Scheme of requests in origin-form (`http`, or `https` behind TLS termination). */
   scheme?: string;
   /** Called once when the connection is finished. */
@@ -380,6 +382,11 @@ export class Http1ServerConnection {
   }
 
   /** Whether l5d-proxy-error is added to synthesized responses. */
+  /** See {@link Http1ServerOptions.onSynthesized}. */
+  get onSynthesized(): ((error: Error) => void) | undefined {
+    return this.#opts.onSynthesized;
+  }
+
   get informationalHeaders(): boolean {
     return this.#opts.informationalHeaders ?? true;
   }
@@ -495,6 +502,7 @@ class Exchange implements ResponseHandler {
       this.conn.socket.destroy(error);
       return;
     }
+    this.conn.onSynthesized?.(error);
     const synthesized = synthesizeResponse(error, this.request.grpc, this.conn.informationalHeaders);
     if (!this.requestDone) synthesized.close = true;
     this.headSent = true;

@@ -177,6 +177,8 @@ export function requestFromHttp2(
     connection,
     receivedAt,
     grpc,
+    // The stream id is set by the connection, which knows it.
+    stream: 0,
   };
 }
 

@@ -28,6 +28,8 @@ export interface Http2ServerOptions {
   limits?: Http2ServerLimits;
   /** Whether synthesized errors carry `l5d-proxy-error` (default true). */
   informationalHeaders?: boolean;
+  /** Called for each error answered with a synthesized response (the errors metric). */
+  onSynthesized?: (error: Error) => void;
   /**
    * Bytes protocol detection already *read* from the socket (not just peeked), replayed in
    * front of the rest. `null`/absent when detection peeked.
@@ -85,6 +87,7 @@ export class Http2ServerConnection implements ServerExchangeOwner {
   /** The nghttp2 session (exposed for diagnostics and tests). */
   readonly session: ServerHttp2Session;
   readonly informationalHeaders: boolean;
+  readonly onSynthesized: ((error: Error) => void) | undefined;
   readonly #opts: Http2ServerOptions;
   readonly #limits: Http2ServerLimits;
   readonly #guard: RapidResetGuard;
@@ -98,6 +101,7 @@ export class Http2ServerConnection implements ServerExchangeOwner {
     const limits = options.limits ?? DEFAULT_HTTP2_SERVER_LIMITS;
     this.#limits = limits;
     this.informationalHeaders = options.informationalHeaders ?? true;
+    this.onSynthesized = options.onSynthesized;
     this.#guard = new RapidResetGuard(limits.maxPrematureResets);
     const initial = options.initial;
     if (initial !== undefined && initial !== null && initial.length > 0) socket.unshift(initial);
@@ -175,6 +179,7 @@ export class Http2ServerConnection implements ServerExchangeOwner {
       this.#reject(stream, err as Error, (flags & END_STREAM) !== 0);
       return;
     }
+    request.stream = stream.id ?? this.#streams;
     const exchange = new Http2ServerExchange(this, stream, request, (flags & END_STREAM) !== 0);
     this.#active++;
     try {

@@ -13,6 +13,8 @@ import { H2, Http2StreamResetError, http2ErrorName } from './stream-errors.js';
 export interface ServerExchangeOwner {
   /** Whether synthesized errors carry `l5d-proxy-error`. */
   readonly informationalHeaders: boolean;
+  /** Called for each error answered with a synthesized response. */
+  readonly onSynthesized: ((error: Error) => void) | undefined;
   /** The exchange is over (response finished, failed, or the client reset the stream). */
   exchangeClosed(exchange: Http2ServerExchange, clientReset: boolean): void;
 }
@@ -228,6 +230,7 @@ export class Http2ServerExchange implements ResponseHandler {
         s.close(reset === H2.NO_ERROR ? H2.INTERNAL_ERROR : reset);
         return;
       }
+      this.#owner.onSynthesized?.(error);
       const synthesized = synthesizeResponse(error, this.request.grpc, this.#owner.informationalHeaders);
       s.respond(http2ResponseHeaders(synthesized.head), RESPOND_END);
       this.#stopRequestBody();

@@ -189,7 +189,15 @@ export class OutboundHttpRouter implements Dispatcher {
       failExchange(handler, new LoopError(`request to ${authority} would loop back into the proxy`));
       return;
     }
-    const target = this.#targets.get(authority);
+    let target: LogicalTarget;
+    try {
+      target = this.#targets.get(authority);
+    } catch (err) {
+      // Building a target runs configuration code (strategies, plugins): a failure there is
+      // this request's error, never the connection's or the process's.
+      failExchange(handler, err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
     if (request.method === 'CONNECT' && request.connection.originalDst === undefined) {
       // As an explicit proxy, CONNECT asks for a tunnel to the target. (Redirected CONNECTs
       // were meant for an HTTP proxy at the original destination and go through unchanged.)

@@ -1,9 +1,10 @@
-import { ConfigError, type Logger, registerBalancer, type StrategyFactory } from '@skein/core';
+import { ConfigError, type Logger, nullLogger, registerBalancer, type StrategyFactory } from '@skein/core';
 import type { Interceptor } from '../http/types.js';
+import type { RenderableMetrics } from '../metrics/proxy-metrics.js';
 
 /**
- * A proxy plugin: a module whose default export is a `ProxyPlugin` (or a function returning
- * one). Plugins add request layers and balancer strategies through the same interfaces the
+ * A proxy plugin: a module whose default export is a `ProxyPlugin` (or a function of a
+ * {@link PluginContext} returning one, or a Promise of one). Plugins add request layers and balancer strategies through the same interfaces the
  * built-in ones use. Load them with `SKEIN_PROXY_PLUGINS=<module>[,<module>…]` (module
  * specifiers or file paths, imported in order).
  *
@@ -27,6 +28,17 @@ export interface ProxyPlugin {
   readonly balancers?: Readonly<Record<string, StrategyFactory>>;
 }
 
+/**
+ * What a plugin module's default-export function is called with: the proxy's logger (quiet
+ * libraries log through it) and a way to add metrics to `/metrics`.
+ */
+export interface PluginContext {
+  /** A logger for the plugin (its `target` names the plugin module). */
+  readonly logger: Logger;
+  /** Adds a group of metrics, rendered after the proxy's own on `/metrics`. */
+  addMetrics(metrics: RenderableMetrics): void;
+}
+
 /** What {@link loadPlugins} returns, ready to pass to `SkeinProxy.start`. */
 export interface LoadedPlugins {
   /** Every plugin's outbound layers, in load order. */
@@ -35,6 +47,8 @@ export interface LoadedPlugins {
   inboundInterceptors: Interceptor[];
   /** The plugins' names. */
   names: string[];
+  /** Metrics the plugins added (pass to `SkeinProxy.start` as `extraMetrics`). */
+  extraMetrics: RenderableMetrics[];
 }
 
 /**
@@ -43,7 +57,12 @@ export interface LoadedPlugins {
  * naming it.
  */
 export async function loadPlugins(specifiers: readonly string[], logger?: Logger): Promise<LoadedPlugins> {
-  const out: LoadedPlugins = { outboundInterceptors: [], inboundInterceptors: [], names: [] };
+  const out: LoadedPlugins = {
+    outboundInterceptors: [],
+    inboundInterceptors: [],
+    names: [],
+    extraMetrics: [],
+  };
   for (const spec of specifiers) {
     let mod: { default?: unknown };
     try {
@@ -53,7 +72,16 @@ export async function loadPlugins(specifiers: readonly string[], logger?: Logger
         cause: err,
       });
     }
-    const exported = typeof mod.default === 'function' ? (mod.default as () => unknown)() : mod.default;
+    const context: PluginContext = {
+      logger: (logger ?? nullLogger).child({ target: `skein::proxy::plugin::${spec}` }),
+      addMetrics: (m) => {
+        out.extraMetrics.push(m);
+      },
+    };
+    const exported =
+      typeof mod.default === 'function'
+        ? (mod.default as (c: PluginContext) => unknown)(context)
+        : mod.default;
     const plugin = (await exported) as ProxyPlugin | undefined;
     if (
       plugin === undefined ||

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,26 @@ describe('the proxy serves Tap.Observe on its control port', () => {
     expect((await response).status).toBe(200);
     await ended;
     expect(events.map((e) => e.http?.event)).toEqual(['requestInit', 'responseInit', 'responseEnd']);
+  });
+
+  it('gives each request of an HTTP/2 connection its own tap id (the stream id)', async () => {
+    const done = observe('127.0.0.1', { limit: 2, match: { http: { path: { prefix: '/h2-' } } } });
+    while (!proxy.tap.active) await new Promise((r) => setTimeout(r, 10));
+    const session = http2.connect(`http://127.0.0.1:${proxy.addresses.outbound[0]!.port}`);
+    try {
+      for (const path of ['/h2-one', '/h2-two']) {
+        const req = session.request({ ':path': path, ':authority': 'web.tapped' });
+        req.resume();
+        await once(req, 'end');
+      }
+    } finally {
+      session.close();
+    }
+    const inits = (await done).filter((e) => e.http?.event === 'requestInit');
+    expect(inits.map((e) => e.http?.requestInit?.path)).toEqual(['/h2-one', '/h2-two']);
+    const ids = inits.map((e) => e.http?.requestInit?.id);
+    expect(ids[0]!.base).toEqual(ids[1]!.base);
+    expect(ids.map((id) => Number(id!.stream))).toEqual([1, 3]);
   });
 
   it('rejects a zero limit', async () => {
