@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SkeinError } from '@skein/core';
 import { generateIssuer, generateTrustAnchor } from '@skein/identity';
 import { ProcessError, type RunningProcess, runProcess } from '@skein/testkit';
 
@@ -85,6 +86,17 @@ async function waitReady(admin: string, timeoutMs: number): Promise<void> {
  */
 export async function startSoakMesh(options: SoakMeshOptions): Promise<SoakMesh> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  for (const [what, file] of [
+    ['skein-identity', BIN.identity],
+    ['skein-proxy', options.proxyBin ?? BIN.proxy],
+  ] as const) {
+    if (!existsSync(file)) {
+      throw new SkeinError(
+        'ERR_SKEIN_SOAK_SETUP',
+        `${what} not found at ${file}: build it first (npx turbo run build --filter=@skein/app-proxy --filter=@skein/app-identity)`,
+      );
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'skein-soak-'));
   const started: RunningProcess[] = [];
   const close = async () => {
