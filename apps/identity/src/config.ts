@@ -25,38 +25,94 @@ export interface IdentityAppConfig {
   logFormat: 'plain' | 'json';
 }
 
+/** Flags: environment variable, help text, default (`undefined`: unset). */
 const FLAGS = {
-  addr: { type: 'string', env: 'SKEIN_IDENTITY_ADDR', default: '0.0.0.0:8080' },
-  'admin-addr': { type: 'string', env: 'SKEIN_IDENTITY_ADMIN_ADDR', default: '0.0.0.0:9990' },
+  addr: {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_ADDR',
+    help: 'Certify (gRPC) listen address',
+    default: '0.0.0.0:8080',
+  },
+  'admin-addr': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_ADMIN_ADDR',
+    help: 'admin listen address (/metrics, /ready, /live, /ping)',
+    default: '0.0.0.0:9990',
+  },
   'issuer-dir': {
     type: 'string',
     env: 'SKEIN_IDENTITY_ISSUER_DIR',
+    help: 'directory of the issuer certificate and key (crt.pem/key.pem or tls.crt/tls.key), reloaded on change',
     default: '/var/run/linkerd/identity/issuer',
   },
   'trust-anchors-file': {
     type: 'string',
     env: 'SKEIN_IDENTITY_TRUST_ANCHORS_FILE',
+    help: 'trust anchors PEM file the issuer must chain to',
     default: '/var/run/linkerd/identity/trust-roots/ca-bundle.crt',
   },
-  'trust-domain': { type: 'string', env: 'SKEIN_IDENTITY_TRUST_DOMAIN', default: 'cluster.local' },
-  'controller-namespace': { type: 'string', env: 'SKEIN_IDENTITY_CONTROLLER_NAMESPACE', default: 'linkerd' },
-  'issuance-lifetime': { type: 'string', env: 'SKEIN_IDENTITY_ISSUANCE_LIFETIME', default: '24h' },
-  'clock-skew-allowance': { type: 'string', env: 'SKEIN_IDENTITY_CLOCK_SKEW_ALLOWANCE', default: '20s' },
-  'issuer-poll-interval': { type: 'string', env: 'SKEIN_IDENTITY_ISSUER_POLL_INTERVAL', default: '5s' },
-  'static-tokens-file': { type: 'string', env: 'SKEIN_IDENTITY_STATIC_TOKENS_FILE', default: undefined },
-  kubeconfig: { type: 'string', env: 'KUBECONFIG', default: undefined },
-  log: { type: 'string', env: 'SKEIN_IDENTITY_LOG', default: 'info' },
-  'log-format': { type: 'string', env: 'SKEIN_IDENTITY_LOG_FORMAT', default: 'plain' },
+  'trust-domain': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_TRUST_DOMAIN',
+    help: 'identity trust domain (the last labels of every issued name)',
+    default: 'cluster.local',
+  },
+  'controller-namespace': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_CONTROLLER_NAMESPACE',
+    help: 'control plane namespace (in <sa>.<ns>.serviceaccount.identity.<namespace>.<trust domain>)',
+    default: 'linkerd',
+  },
+  'issuance-lifetime': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_ISSUANCE_LIFETIME',
+    help: 'lifetime of issued certificates (a duration greater than 0)',
+    default: '24h',
+  },
+  'clock-skew-allowance': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_CLOCK_SKEW_ALLOWANCE',
+    help: "allowance for clock differences, added to both ends of a certificate's validity",
+    default: '20s',
+  },
+  'issuer-poll-interval': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_ISSUER_POLL_INTERVAL',
+    help: 'how often the issuer directory is re-read (file events also trigger a reload)',
+    default: '5s',
+  },
+  'static-tokens-file': {
+    type: 'string',
+    env: 'SKEIN_IDENTITY_STATIC_TOKENS_FILE',
+    help: 'tokens file, one "<token> <namespace>/<serviceaccount>" per line, instead of TokenReview',
+    default: undefined,
+  },
+  kubeconfig: {
+    type: 'string',
+    env: 'KUBECONFIG',
+    help: 'kubeconfig for TokenReview (default: in-cluster config, then ~/.kube/config)',
+    default: undefined,
+  },
+  log: { type: 'string', env: 'SKEIN_IDENTITY_LOG', help: 'log filter (EnvFilter syntax)', default: 'info' },
+  'log-format': { type: 'string', env: 'SKEIN_IDENTITY_LOG_FORMAT', help: 'plain or json', default: 'plain' },
 } as const;
 
 type FlagName = keyof typeof FLAGS;
 
-/** Usage text for `--help`. */
+/** Usage text for `--help`: every flag with its help, variable and default. */
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
-    ([name, f]) => `  --${name.padEnd(22)} env ${f.env.padEnd(38)} default ${f.default ?? '(unset)'}`,
+    ([name, f]) =>
+      `  --${name.padEnd(22)} ${f.help} [$${f.env}]${f.default === undefined ? '' : ` (default ${f.default})`}`,
   );
-  return `skein-identity: Linkerd-compatible identity service (Certify)\n\nOptions:\n${lines.join('\n')}\n  SKEIN_IDENTITY_TRUST_ANCHORS_PEM (env only): inline anchors, used instead of the file\n`;
+  return [
+    'skein-identity: Linkerd-compatible identity service (Certify)',
+    '',
+    'usage: skein-identity [flags]',
+    ...lines,
+    '  SKEIN_IDENTITY_TRUST_ANCHORS_PEM (env only): inline trust anchors PEM, used instead of --trust-anchors-file',
+    '',
+  ].join('\n');
 }
 
 /**

@@ -48,8 +48,37 @@ describe('readConfig', () => {
     expect(() => readConfig(['--nope'], {})).toThrow(/invalid arguments="--nope": expected known flags only/);
   });
 
-  it('documents every flag', () => {
-    expect(usage()).toContain('--static-tokens-file');
-    expect(usage()).toContain('SKEIN_IDENTITY_TRUST_ANCHORS_PEM');
+  it('documents every flag with its help, variable and default, and the defaults parse', () => {
+    const text = usage();
+    const rows = text
+      .split('\n')
+      .filter((l) => l.startsWith('  --'))
+      .map((l) => /^ {2}--([a-z-]+)\s+(.+?) \[\$([A-Z_]+)\](?: \(default (.+)\))?$/.exec(l));
+    expect(rows.every((m) => m !== null)).toBe(true);
+    const flags = rows.map((m) => ({ flag: m![1]!, help: m![2]!, env: m![3]!, def: m![4] }));
+    expect(flags.map((f) => f.flag)).toEqual([
+      'addr',
+      'admin-addr',
+      'issuer-dir',
+      'trust-anchors-file',
+      'trust-domain',
+      'controller-namespace',
+      'issuance-lifetime',
+      'clock-skew-allowance',
+      'issuer-poll-interval',
+      'static-tokens-file',
+      'kubeconfig',
+      'log',
+      'log-format',
+    ]);
+    for (const f of flags) {
+      // A help text says more than the flag's own name.
+      expect(f.help.length, `--${f.flag}`).toBeGreaterThan(10);
+      expect(f.env).toMatch(/^(SKEIN_IDENTITY_[A-Z_]+|KUBECONFIG)$/);
+      // Each flag is known to readConfig, and its documented default is a valid value.
+      expect(() => readConfig([`--${f.flag}`, f.def ?? 'some-file'], {})).not.toThrow();
+    }
+    expect(flags.find((f) => f.flag === 'static-tokens-file')?.def).toBeUndefined();
+    expect(text).toMatch(/^ {2}SKEIN_IDENTITY_TRUST_ANCHORS_PEM \(env only\): \S.+$/m);
   });
 });
