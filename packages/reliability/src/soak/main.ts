@@ -30,7 +30,9 @@ try {
   if (report.passed) recordReliability(soakReliabilityResult(report));
   process.exit(report.passed ? 0 : 1);
 } catch (err) {
-  const text = err instanceof SkeinError || err instanceof Error ? (err.stack ?? err.message) : String(err);
+  // A SkeinError says what to do; anything else is a bug in the soak, so show where.
+  const text =
+    err instanceof SkeinError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`soak: could not run: ${text}\n`);
   process.exit(2);
 }
