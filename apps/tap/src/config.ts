@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AggregateConfigError, ConfigError, type HostPort, parseBool, parseSocketAddr } from '@skein/core';
+import { DEFAULT_TAP_IGNORED_HEADERS } from '@skein/tap';
 
 /** The tap app's configuration, from flags and environment. */
 export interface TapAppConfig {
@@ -44,7 +45,7 @@ const FLAGS = {
   'ignore-headers': [
     'SKEIN_TAP_IGNORE_HEADERS',
     'header names never shown (comma list)',
-    'authorization,cookie,proxy-authorization',
+    DEFAULT_TAP_IGNORED_HEADERS.join(','),
   ],
   'log-level': ['SKEIN_TAP_LOG', 'log filter', 'info'],
   'log-format': ['SKEIN_TAP_LOG_FORMAT', 'plain or json', 'plain'],

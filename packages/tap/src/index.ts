@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { DEFAULT_TAP_IGNORED_HEADERS } from './aggregate/sensitive-headers.js';
 export { TapAggregator, type TapAggregatorOptions } from './aggregate/tap-aggregator.js';
 export { tapEventRecord } from './aggregate/tap-event-decoding.js';
 export type {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_TAP_IGNORED_HEADERS,
   renderTapLine,
   startTapServer,
   staticTapPolicy,
@@ -78,6 +79,68 @@ describe('TapAggregator', () => {
     expect(renderTapLine(req, { wide: true })).toBe(
       `req id=7:${req.id.stream} proxy=in  src=10.1.2.3:40000 dst=10.1.9.9:8080 tls=true :method=GET :authority=web.demo.svc.cluster.local:80 :path=/api/1 dst_res=deploy/web dst_ns=demo`,
     );
+  });
+
+  it('drops credentials and session headers by default, in requests and responses', async () => {
+    const hub = new TapHub();
+    const pod = await podWithProxy('web-0', hub);
+    const open = async (ignoredHeaders?: readonly string[]) => {
+      const aggregator = new TapAggregator({
+        resolver: { resolveTapTarget: async () => [pod] },
+        policy: staticTapPolicy({ users: ['alice'] }),
+        ...(ignoredHeaders === undefined ? {} : { ignoredHeaders }),
+      });
+      const events: TapEventRecord[] = [];
+      const stream = await aggregator.open(
+        { target: { namespace: 'demo', kind: 'deployment', name: 'web' }, extractHeaders: true },
+        alice,
+      );
+      const sub = stream.subscribe((e) => events.push(e));
+      await until(() => hub.active);
+      const s = hub.request(
+        tapRequest({
+          headers: [
+            'authorization',
+            'Bearer secret',
+            'cookie',
+            'session=1',
+            'proxy-authorization',
+            'Basic x',
+            'x-ok',
+            '1',
+          ],
+        }),
+      )!;
+      s[0]!.onResponse({
+        status: 200,
+        headers: ['set-cookie', 'session=2', 'x-served-by', 'web-0'],
+        sinceRequestMs: 1,
+      });
+      s[0]!.onEnd({ sinceRequestMs: 2, sinceResponseMs: 1, responseBytes: 2, trailers: null });
+      await until(() => events.length === 3);
+      sub.unsubscribe();
+      await until(() => !hub.active);
+      return events;
+    };
+    expect([...DEFAULT_TAP_IGNORED_HEADERS].sort()).toEqual([
+      'authorization',
+      'cookie',
+      'proxy-authorization',
+      'set-cookie',
+    ]);
+    const hidden = await open();
+    expect(hidden.find((e) => e.type === 'requestInit')!.requestInit!.headers).toEqual([['x-ok', '1']]);
+    expect(hidden.find((e) => e.type === 'responseInit')!.responseInit!.headers).toEqual([
+      ['x-served-by', 'web-0'],
+    ]);
+    // An explicit empty list shows every header, as `skein-tap --ignore-headers ''` asks.
+    const shown = await open([]);
+    expect(shown.find((e) => e.type === 'requestInit')!.requestInit!.headers!.map(([n]) => n)).toEqual([
+      'authorization',
+      'cookie',
+      'proxy-authorization',
+      'x-ok',
+    ]);
   });
 
   it('refuses a caller the policy denies, and a resource without tappable pods', async () => {

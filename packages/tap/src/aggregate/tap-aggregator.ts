@@ -4,6 +4,7 @@ import { type Decoded, TapClient, type tap } from '@skein/core/proto';
 import { Observable } from 'rxjs';
 import { compileTapMatch } from '../server/tap-match.js';
 import { TapNotFoundError, TapUnauthorizedError } from '../tap-errors.js';
+import { DEFAULT_TAP_IGNORED_HEADERS } from './sensitive-headers.js';
 import { tapEventRecord } from './tap-event-decoding.js';
 import type { TapEventRecord, TapPeerRecord } from './tap-event-record.js';
 import { DEFAULT_TAP_MAX_RPS, rpsPerPod, type TapByResourceRequest, tapMatchFor } from './tap-request.js';
@@ -19,7 +20,10 @@ export interface TapAggregatorOptions {
   readonly credentials?: ChannelCredentials;
   /** The identity each proxy must present (`l5d-require-id` metadata), when known. */
   readonly requireIdentity?: (pod: TapPod) => string | undefined;
-  /** Header names (any case) never passed on (`tap.ignoredHeaders`). */
+  /**
+   * Header names (any case) never passed on (`tap.ignoredHeaders`); default
+   * {@link DEFAULT_TAP_IGNORED_HEADERS}. `[]` passes every header on.
+   */
   readonly ignoredHeaders?: readonly string[];
   /** Length of an rps window (default 1000 ms). */
   readonly windowMs?: number;
@@ -49,7 +53,9 @@ export class TapAggregator {
   constructor(options: TapAggregatorOptions) {
     this.#o = options;
     this.#log = options.logger ?? nullLogger;
-    this.#ignored = new Set((options.ignoredHeaders ?? []).map((h) => h.toLowerCase()));
+    this.#ignored = new Set(
+      (options.ignoredHeaders ?? DEFAULT_TAP_IGNORED_HEADERS).map((h) => h.toLowerCase()),
+    );
   }
 
   /**
