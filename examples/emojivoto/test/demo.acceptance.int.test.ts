@@ -8,6 +8,7 @@ import {
   randomBaseIp,
   skein,
   startSkein,
+  stopLeftoverDemo,
   survivors,
 } from './support/skein-demo.ts';
 
@@ -21,8 +22,8 @@ const home = mkdtempSync(join(tmpdir(), 'skein-demo-acceptance-'));
 const env = { ...process.env, XDG_RUNTIME_DIR: home, NO_COLOR: '1' };
 let demo: RunningSkein | undefined;
 
-afterAll(() => {
-  if (demo !== undefined && demo.child.exitCode === null) process.kill(-demo.child.pid!, 'SIGKILL');
+afterAll(async () => {
+  await stopLeftoverDemo(demo, join(home, 'run'));
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Logger, nullLogger } from '@skein/core';
@@ -6,13 +7,26 @@ import type { LocalMeshBinaries } from './components/binaries.js';
 import type { ComponentSpec } from './components/component-spec.js';
 import { controlPlaneAddresses, controlPlaneComponents, logFileOf } from './components/control-plane.js';
 import { appComponent, proxyComponent, TAP_IDENTITY } from './components/pod-components.js';
-import { InvalidLocalMeshError } from './errors.js';
+import { InvalidLocalMeshError, NetnsError } from './errors.js';
 import type { LocalMeshEndpoints, LocalMeshEvent } from './events.js';
 import { discoveryFile } from './files/discovery-file.js';
 import { type IdentityMaterial, writeIdentityMaterial } from './files/identity-material.js';
 import { inventoryFile } from './files/inventory-file.js';
+import {
+  APP_UID,
+  CONTROL_PLANE_ACCOUNT,
+  CONTROL_PLANE_POD,
+  controlPlaneIdentity,
+  controlPlaneIgnoredInbound,
+  controlPlanePod,
+  PROXY_UID,
+  podSubnet,
+  proxyInitArgs,
+} from './netns/netns-layout.js';
+import { deleteNamespaces, inNetns, netnsProblem, PodNetwork } from './netns/pod-network.js';
+import { runSystem } from './netns/system-command.js';
 import { checkAddressesFree, type WantedAddress } from './network/port-check.js';
-import { type MeshPlan, planLocalMesh } from './plan/mesh-plan.js';
+import { type MeshPlan, type PodPlan, planLocalMesh } from './plan/mesh-plan.js';
 import type { LocalMeshMode, MeshTopology } from './plan/topology.js';
 import { ManagedProcess } from './process/managed-process.js';
 import { httpOk, tcpOpen, waitUntilReady } from './process/readiness.js';
@@ -86,6 +100,7 @@ export class LocalMesh {
   readonly #recorder: RunRecorder;
   /** Spawns under way: stopping waits for them, so no process starts after the stop. */
   readonly #spawning = new Set<Promise<unknown>>();
+  #network: PodNetwork | undefined;
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | undefined;
 
@@ -94,8 +109,6 @@ export class LocalMesh {
     this.#options = options;
     this.#logger = options.logger ?? nullLogger;
     const mode = options.mode ?? 'loopback';
-    if (mode === 'netns')
-      throw new InvalidLocalMeshError('mode', mode, 'loopback (netns comes with its own runtime)');
     this.#plan = planLocalMesh({
       topology: options.topology,
       mode,
@@ -123,7 +136,8 @@ export class LocalMesh {
   /**
    * Starts everything and resolves once every component is ready. On any failure it stops what
    * it started and rejects.
-   * @throws {PortTakenError} or {@link AddressUnavailableError} before anything starts.
+   * @throws {PortTakenError} or {@link AddressUnavailableError} before anything starts (loopback).
+   * @throws {NetnsError} when namespaces cannot be used or set up (netns).
    * @throws {ComponentFailedError} naming the component, with its output.
    */
   async start(): Promise<LocalMeshEndpoints> {
@@ -131,47 +145,94 @@ export class LocalMesh {
       throw new InvalidLocalMeshError('start', this.#state, 'a mesh not started before');
     this.#state = 'starting';
     const began = Date.now();
+    const plan = this.#plan;
+    const netns = plan.mode === 'netns';
     try {
-      await checkAddressesFree(this.#wantedAddresses());
-      const reaped = await prepareRunDir(this.#options.runDir, async () => {});
+      if (netns) {
+        const problem = netnsProblem(process.platform, process.getuid?.());
+        if (problem !== undefined) throw new NetnsError(problem);
+      } else {
+        await checkAddressesFree(this.#wantedAddresses());
+      }
+      const runDir = this.#options.runDir;
+      const reaped = await prepareRunDir(runDir, deleteNamespaces);
       if (reaped.processes.length > 0 || reaped.netns.length > 0)
         this.#events.next({ type: 'reaped', ...reaped });
       await this.#recorder.init();
-      const runDir = this.#options.runDir;
       await mkdir(join(runDir, 'logs'), { recursive: true });
-      const identity = await writeIdentityMaterial(this.#plan, runDir);
+      if (netns) await this.#createNetwork(began);
+      const identity = await writeIdentityMaterial(
+        plan,
+        runDir,
+        netns ? [{ pod: CONTROL_PLANE_POD, ...CONTROL_PLANE_ACCOUNT }] : [],
+      );
       const files = {
         discoveryFile: join(runDir, 'discovery.yaml'),
         inventoryFile: join(runDir, 'inventory.yaml'),
       };
-      await writeFile(files.discoveryFile, discoveryFile(this.#plan));
-      await writeFile(files.inventoryFile, inventoryFile(this.#plan));
-      for (const pod of this.#plan.pods)
-        await mkdir(join(runDir, 'pods', pod.name, 'identity'), { recursive: true });
+      await writeFile(files.discoveryFile, discoveryFile(plan));
+      await writeFile(files.inventoryFile, inventoryFile(plan));
+      if (netns) await this.#installProxyInit(began);
 
-      const [identitySpec, destinationSpec, ...rest] = this.#controlPlane(identity, files);
-      const pods = this.#plan.pods.map((pod) => ({
+      const inCp = (spec: ComponentSpec, uid?: number) => this.#place(spec, CONTROL_PLANE_POD, uid);
+      const [identitySpec, destinationSpec, ...rest] = this.#controlPlane(identity, files).map((s) =>
+        inCp(s),
+      );
+      const proxy = (pod: PodPlan) =>
+        this.#place(
+          proxyComponent({
+            plan,
+            pod,
+            binaries: this.#options.binaries,
+            identity,
+            runDir,
+            nodeFlags: this.#nodeFlags(),
+            // In netns mode the control plane is another pod: reached over TLS its proxy terminates.
+            controlPlane: {
+              host: plan.controlPlaneIp,
+              serverName: netns ? controlPlaneIdentity() : undefined,
+            },
+            tapIdentity: netns ? controlPlaneIdentity() : TAP_IDENTITY,
+            ...(netns ? { profileNetworks: podSubnet(plan) } : {}),
+          }),
+          pod.name,
+          PROXY_UID,
+        );
+      const pods = plan.pods.map((pod) => ({
         pod,
-        proxy: proxyComponent({
-          plan: this.#plan,
-          pod,
-          binaries: this.#options.binaries,
-          identity,
-          runDir,
-          nodeFlags: this.#nodeFlags(),
-          controlPlane: { host: this.#plan.controlPlaneIp, serverName: undefined },
-          tapIdentity: TAP_IDENTITY,
-        }),
-        app: appComponent(this.#plan, pod),
+        proxy: proxy(pod),
+        app: this.#place(appComponent(plan, pod), pod.name, APP_UID),
       }));
       const generators = pods.filter((p) => p.pod.workload.traffic === true);
       const services = pods.filter((p) => p.pod.workload.traffic !== true);
       // Everything that does not need another component starts at once; proxies wait for
       // identity and destination (they certify and resolve at start); traffic comes last.
-      const early = [...rest, ...services.map((p) => p.app)].map((s) => this.#run(s, began));
+      // In netns mode the control plane's own proxy comes first, as peers reach it through it.
+      const early = [...(netns ? [] : rest), ...services.map((p) => p.app)].map((s) => this.#run(s, began));
       // Awaited below; a failure meanwhile must not count as unhandled.
       for (const e of early) e.catch(() => {});
       await Promise.all([identitySpec!, destinationSpec!].map((s) => this.#run(s, began)));
+      if (netns) {
+        await this.#run(
+          inCp(
+            proxyComponent({
+              plan,
+              pod: controlPlanePod(plan),
+              namespace: CONTROL_PLANE_ACCOUNT.namespace,
+              binaries: this.#options.binaries,
+              identity,
+              runDir,
+              nodeFlags: this.#nodeFlags(),
+              controlPlane: { host: '127.0.0.1', serverName: undefined },
+              tapIdentity: controlPlaneIdentity(),
+              profileNetworks: podSubnet(plan),
+            }),
+            PROXY_UID,
+          ),
+          began,
+        );
+        await Promise.all(rest.map((s) => this.#run(s, began)));
+      }
       await Promise.all(pods.map((p) => this.#run(p.proxy, began)));
       await Promise.all(early);
       for (const p of generators) await this.#run(p.app, began);
@@ -186,6 +247,55 @@ export class LocalMesh {
       await this.stop();
       throw err;
     }
+  }
+
+  async #createNetwork(began: number): Promise<void> {
+    const plan = this.#plan;
+    const tag = randomBytes(2).toString('hex');
+    const network = new PodNetwork(tag, podSubnet(plan), (ns) => this.#recorder.addNetns(ns));
+    this.#network = network;
+    await network.create();
+    await network.addPod(CONTROL_PLANE_POD, plan.controlPlaneIp);
+    for (const pod of plan.pods) await network.addPod(pod.name, pod.ip);
+    this.#events.next({ type: 'ready', component: 'network', elapsedMs: Date.now() - began });
+  }
+
+  async #installProxyInit(began: number): Promise<void> {
+    const plan = this.#plan;
+    const network = this.#network!;
+    const script = this.#options.binaries.proxyInit;
+    if (script === undefined)
+      throw new InvalidLocalMeshError('binaries.proxyInit', '', 'the path of skein-proxy-init (netns mode)');
+    const p = plan.proxyPorts;
+    const pods = [
+      {
+        name: CONTROL_PLANE_POD,
+        inbound: controlPlaneIgnoredInbound(plan),
+        outbound: [plan.controlPlanePorts.controller],
+      },
+      ...plan.pods.map((pod) => ({ name: pod.name, inbound: [p.control, p.admin], outbound: [] })),
+    ];
+    for (const pod of pods) {
+      await runSystem([
+        this.#options.binaries.node,
+        ...proxyInitArgs(script, network.pod(pod.name), plan, {
+          inbound: pod.inbound,
+          outbound: pod.outbound,
+        }),
+      ]);
+      this.#events.next({
+        type: 'ready',
+        component: `${pod.name}.proxy-init`,
+        elapsedMs: Date.now() - began,
+      });
+    }
+  }
+
+  /** Runs `spec` inside `pod`'s namespace as `uid` (netns mode); as is on loopback. */
+  #place(spec: ComponentSpec, pod: string, uid?: number): ComponentSpec {
+    if (this.#network === undefined) return spec;
+    const argv = inNetns(this.#network.pod(pod), [spec.command, ...spec.args], uid);
+    return { ...spec, command: argv[0]!, args: argv.slice(1) };
   }
 
   /**
@@ -226,6 +336,13 @@ export class LocalMesh {
           await this.#recorder.removeProcess(s.process.pid).catch(() => {});
         }),
       );
+    }
+    if (this.#network !== undefined) {
+      await this.#network
+        .delete()
+        .catch((err: unknown) =>
+          this.#logger.warn({ err, namespaces: this.#network?.namespaces }, 'deleting the namespaces failed'),
+        );
     }
     await this.#recorder.clear().catch(() => {});
     this.#state = 'stopped';
@@ -285,7 +402,8 @@ export class LocalMesh {
       identity,
       ...files,
       nodeFlags: this.#nodeFlags(),
-      listenHost: this.#plan.controlPlaneIp,
+      listenHost: this.#plan.mode === 'netns' ? '0.0.0.0' : this.#plan.controlPlaneIp,
+      controllerHost: this.#plan.controlPlaneIp,
       advertise: this.#options.advertise ?? true,
       scrapeIntervalMs: this.#options.scrapeIntervalMs ?? 2000,
     });

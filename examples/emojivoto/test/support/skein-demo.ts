@@ -1,5 +1,6 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built `skein` CLI. */
@@ -126,4 +127,34 @@ export async function eventually<T>(
       throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * For `afterAll`: stops a demo a failed test left running the way a user would (SIGTERM, then
+ * its orderly stop); if it does not exit, kills it and everything its run directory records
+ * (process groups, network namespaces), since its children live in process groups of their own.
+ */
+export async function stopLeftoverDemo(demo: RunningSkein | undefined, runDir: string): Promise<void> {
+  if (demo === undefined || demo.child.exitCode !== null || demo.child.signalCode !== null) return;
+  demo.child.kill('SIGTERM');
+  const exited = await Promise.race([
+    demo.exited.then(() => true),
+    new Promise((r) => setTimeout(() => r(false), 20_000)),
+  ]);
+  if (exited) return;
+  demo.child.kill('SIGKILL');
+  let record: { processes: { pid: number }[]; netns: string[] };
+  try {
+    record = JSON.parse(readFileSync(join(runDir, 'processes.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const p of record.processes) {
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // Gone.
+    }
+  }
+  for (const ns of record.netns) execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
 }

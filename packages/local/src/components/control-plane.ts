@@ -15,6 +15,8 @@ export interface ControlPlaneInputs {
   readonly nodeFlags: readonly string[];
   /** Host the components listen on: the control-plane IP (loopback) or `0.0.0.0` (inside a namespace). */
   readonly listenHost: string;
+  /** Host the controller listens on (the address it advertises to `skein`): the control-plane IP. */
+  readonly controllerHost: string;
   /** Write the local mesh state file, so `skein` finds the controller. */
   readonly advertise: boolean;
   readonly scrapeIntervalMs: number;
@@ -94,7 +96,7 @@ export function controlPlaneComponents(inputs: ControlPlaneInputs): ComponentSpe
       bin.controller,
       [
         '--addr',
-        `${host}:${p.controller}`,
+        `${inputs.controllerHost}:${p.controller}`,
         '--inventory',
         inputs.inventoryFile,
         '--discovery-file',

@@ -27,6 +27,10 @@ export interface ProxyInputs {
   readonly controlPlane: ControlPlaneRoute;
   /** The only non-loopback client allowed to tap it. */
   readonly tapIdentity: string;
+  /** `DESTINATION_PROFILE_NETWORKS`: IPs whose profiles the proxy looks up (apps dial pod IPs in netns mode). */
+  readonly profileNetworks?: string;
+  /** The pod's namespace when it is not the plan's (the control plane's pod). */
+  readonly namespace?: string;
 }
 
 /**
@@ -44,7 +48,11 @@ export function proxyComponent(inputs: ProxyInputs): ComponentSpec {
     controlPlane.serverName === undefined
       ? {}
       : { [`LINKERD2_PROXY_${name}_SVC_NAME`]: controlPlane.serverName };
-  const context = JSON.stringify({ ns: plan.namespace, nodeName: 'local', pod: pod.name });
+  const context = JSON.stringify({
+    ns: inputs.namespace ?? plan.namespace,
+    nodeName: 'local',
+    pod: pod.name,
+  });
   const env: Record<string, string> = {
     LINKERD2_PROXY_LOG: 'warn,linkerd=info',
     LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: listen(p.outbound, false),
@@ -61,6 +69,9 @@ export function proxyComponent(inputs: ProxyInputs): ComponentSpec {
     LINKERD2_PROXY_DESTINATION_SVC_ADDR: `${controlPlane.host}:${cp.destination}`,
     ...svc('DESTINATION'),
     LINKERD2_PROXY_DESTINATION_CONTEXT: context,
+    ...(inputs.profileNetworks === undefined
+      ? {}
+      : { LINKERD2_PROXY_DESTINATION_PROFILE_NETWORKS: inputs.profileNetworks }),
     LINKERD2_PROXY_POLICY_SVC_ADDR: `${controlPlane.host}:${cp.policy}`,
     ...svc('POLICY'),
     LINKERD2_PROXY_POLICY_WORKLOAD: context,

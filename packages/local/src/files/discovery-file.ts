@@ -51,5 +51,17 @@ export function discoveryFile(plan: MeshPlan): string {
       });
     }
   }
+  if (plan.mode === 'netns') {
+    // The controller taps each proxy's control port through its own (meshed) proxy, which needs
+    // the pod's identity for that address to open mTLS — as Linkerd's destination gives it for
+    // any port of a meshed pod. No protocol hint: the port is not behind the peer's iptables.
+    for (const pod of plan.pods) {
+      const address = `${pod.ip}:${plan.proxyPorts.control}`;
+      authorities[address] = {
+        labels: { namespace: plan.namespace },
+        endpoints: [{ address, identity: pod.identity, labels: { pod: pod.name } }],
+      };
+    }
+  }
   return `# Written by @skein/local for one run of the local mesh; do not edit.\n${stringify({ authorities, profiles })}`;
 }

@@ -18,12 +18,23 @@ export interface IdentityMaterial {
   readonly tokenFiles: ReadonlyMap<string, string>;
 }
 
+/** A pod that gets a token: its name, namespace and service account. */
+export interface TokenHolder {
+  readonly pod: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
 /**
  * Generates a fresh trust anchor and issuer for this run (never reused: a run's certificates
- * mean nothing to the next) and a random token per pod, bound to its service account, written
- * under `dir` with owner-only permissions.
+ * mean nothing to the next) and a random token per pod of the plan (and per `others`), bound
+ * to its service account, written under `dir` with owner-only permissions.
  */
-export async function writeIdentityMaterial(plan: MeshPlan, dir: string): Promise<IdentityMaterial> {
+export async function writeIdentityMaterial(
+  plan: MeshPlan,
+  dir: string,
+  others: readonly TokenHolder[] = [],
+): Promise<IdentityMaterial> {
   const anchor = generateTrustAnchor();
   const issuer = generateIssuer(anchor, {
     namespace: plan.controlPlaneNamespace,
@@ -37,14 +48,18 @@ export async function writeIdentityMaterial(plan: MeshPlan, dir: string): Promis
   await writeFile(join(issuerDir, 'key.pem'), issuer.keyPem, { mode: 0o600 });
   const tokenFiles = new Map<string, string>();
   const lines: string[] = [];
-  for (const pod of plan.pods) {
+  const holders: TokenHolder[] = [
+    ...plan.pods.map((p) => ({ pod: p.name, namespace: plan.namespace, serviceAccount: p.serviceAccount })),
+    ...others,
+  ];
+  for (const holder of holders) {
     const token = randomBytes(24).toString('hex');
-    lines.push(`${token} ${plan.namespace}/${pod.serviceAccount}`);
-    const podDir = join(dir, 'pods', pod.name);
-    await mkdir(podDir, { recursive: true });
+    lines.push(`${token} ${holder.namespace}/${holder.serviceAccount}`);
+    const podDir = join(dir, 'pods', holder.pod);
+    await mkdir(join(podDir, 'identity'), { recursive: true });
     const file = join(podDir, 'token');
     await writeFile(file, token, { mode: 0o600 });
-    tokenFiles.set(pod.name, file);
+    tokenFiles.set(holder.pod, file);
   }
   const tokensFile = join(dir, 'tokens.txt');
   await writeFile(tokensFile, `${lines.join('\n')}\n`, { mode: 0o600 });
