@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningProcess, runProcess, waitFor } from '@skein/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROLLER_BIN } from './support/dashboard-stack.js';
 
-// `skein dashboard` (apps/cli) serving this package's dashboard, run as the built CLI binary.
-const SKEIN_BIN = join(import.meta.dirname, '../../cli/dist/main.js');
+// `skein dashboard` serving @skein/app-web (this package's optional dependency, loaded when the
+// command runs), run as the built CLI binary against the built skein-controller.
+const SKEIN_BIN = join(import.meta.dirname, '../dist/main.js');
+const CONTROLLER_BIN = join(import.meta.dirname, '../../controller/dist/main.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'skein-dashboard-cmd-'));
 let controller: RunningProcess;
@@ -45,6 +46,20 @@ function skein(args: string[], env: Record<string, string> = bare, ready?: RegEx
 }
 
 describe('skein dashboard', () => {
+  it('declares the dashboard it loads at run time, so a published install has it', () => {
+    const manifest = (dir: string) =>
+      JSON.parse(readFileSync(join(import.meta.dirname, dir, 'package.json'), 'utf8')) as {
+        version: string;
+        optionalDependencies?: Record<string, string>;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+    const web = manifest('../../web');
+    expect(manifest('..').optionalDependencies).toEqual({ '@skein/app-web': web.version });
+    // The dashboard's tests do not build the CLI: no workspace cycle.
+    expect({ ...web.dependencies, ...web.devDependencies }).not.toHaveProperty('@skein/cli');
+  });
+
   it('serves the dashboard against the controller, prints its URL, and stops on Ctrl-C', async () => {
     const run = await skein(
       ['dashboard', '--port', '0', '--show', 'url', '--api-addr', controllerAddr],
