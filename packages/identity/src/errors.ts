@@ -12,6 +12,8 @@ export const IdentityErrorCode = {
   Identity: 'ERR_SKEIN_IDENTITY_MISMATCH',
   /** No certificate has been obtained yet, so TLS with a local identity is impossible. */
   NotCertified: 'ERR_SKEIN_IDENTITY_NOT_CERTIFIED',
+  /** The workload's certificate has expired (refresh kept failing): it is not presented. */
+  Expired: 'ERR_SKEIN_IDENTITY_EXPIRED',
   /** A TLS handshake failed (plaintext peer, wrong version, unverifiable peer certificate). */
   Handshake: 'ERR_SKEIN_IDENTITY_HANDSHAKE',
   /** A Certify call failed or its answer was unusable. */

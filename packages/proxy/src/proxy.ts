@@ -249,6 +249,9 @@ export class SkeinProxy {
       ...(profiles === undefined ? {} : { profiles }),
       metrics: metrics.legacy,
       ingressMode: config.ingressMode,
+      ...(config.destination === undefined
+        ? {}
+        : { profileInitialTimeoutMs: config.destination.profileInitialTimeoutMs }),
     });
     const policies = new InboundPolicies({
       defaultPolicy: config.inbound.defaultPolicy,

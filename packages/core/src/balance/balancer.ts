@@ -5,6 +5,7 @@ import type { Service } from '../stack/service.js';
 import type { EndpointUpdate } from './endpoint-update.js';
 import type { Candidate, EndpointLoad, LoadStrategy } from './load-strategy.js';
 import { createStrategy } from './registry.js';
+import { sameDescriptor } from './same-descriptor.js';
 
 /** What the balancer offers each endpoint it creates. */
 export interface EndpointContext {
@@ -31,6 +32,12 @@ export interface BalancerOptions<D, E extends object> {
   key: (desc: D) => string;
   /** Relative weight of an endpoint (default 1). */
   weight?: (desc: D) => number;
+  /**
+   * Whether a descriptor for a key already in the set describes the same endpoint (default:
+   * structural equality, {@link sameDescriptor}). Equal ones keep their endpoint; changed ones
+   * get a fresh endpoint and the old one is closed (drained).
+   */
+  equal?: (a: D, b: D) => boolean;
   /** Creates the endpoint for a descriptor when it joins the set. */
   connect: (desc: D, ctx: EndpointContext) => E;
   /** A strategy instance or a registered name (default `p2c-peak-ewma`). */
@@ -327,7 +334,10 @@ export class Balancer<D, E extends object> {
     const weight = this.#weight(desc);
     const existing = this.#slots.get(key);
     if (existing !== undefined) {
-      if (existing.desc === desc) return key;
+      if (existing.desc === desc || (this.#opts.equal ?? sameDescriptor)(existing.desc, desc)) {
+        existing.desc = desc;
+        return key;
+      }
       // A changed descriptor (labels, identity, hints) gets a fresh endpoint; load is kept.
       const old = existing.endpoint;
       existing.endpoint = this.#opts.connect(desc, this.#ctx);

@@ -15,4 +15,5 @@ export type {
 } from './load-strategy.js';
 export { PeakEwma, type PeakEwmaOptions } from './peak-ewma.js';
 export { balancerNames, createStrategy, registerBalancer } from './registry.js';
+export { sameDescriptor } from './same-descriptor.js';
 export { p2cPeakEwma, p2cPending, p2cPick, roundRobin } from './strategies.js';

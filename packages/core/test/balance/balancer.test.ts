@@ -12,6 +12,7 @@ import {
   LoadShedError,
   NoEndpointsError,
   registerBalancer,
+  sameDescriptor,
 } from '../../src/index.js';
 
 interface Desc {
@@ -91,6 +92,30 @@ describe('Balancer endpoint set', () => {
     expect(created).toHaveLength(2);
     expect(created[0]!.closed).toBe(1);
     expect(lb.get('a')).toBe(created[1]);
+  });
+
+  it('keeps the endpoint of an equal descriptor sent again (a resolver reconnect resends the set)', () => {
+    const { updates, created, lb } = setup();
+    updates.next({ type: 'reset', endpoints: [{ addr: 'a', weight: 1 }, { addr: 'b' }] });
+    // New objects with the same content, keys in another order: nothing is rebuilt or closed.
+    updates.next({ type: 'reset', endpoints: [{ weight: 1, addr: 'a' }, { addr: 'b' }] });
+    updates.next({ type: 'add', endpoints: [{ addr: 'b' }] });
+    expect(lb.keys().sort()).toEqual(['a', 'b']);
+    expect(created).toHaveLength(2);
+    expect(created.every((e) => e.closed === 0)).toBe(true);
+  });
+});
+
+describe('sameDescriptor', () => {
+  it('compares plain data structurally and anything else by identity', () => {
+    expect(sameDescriptor({ a: 1, l: { x: 'y' }, h: ['h2'] }, { h: ['h2'], l: { x: 'y' }, a: 1 })).toBe(true);
+    expect(sameDescriptor({ a: 1, l: { x: 'y' } }, { a: 1, l: { x: 'z' } })).toBe(false);
+    expect(sameDescriptor({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameDescriptor([1, 2], [2, 1])).toBe(false);
+    expect(sameDescriptor(Number.NaN, Number.NaN)).toBe(true);
+    expect(sameDescriptor(new Map([['a', 1]]), new Map([['a', 2]]))).toBe(false);
+    const m = new Map();
+    expect(sameDescriptor({ m }, { m })).toBe(true);
   });
 });
 

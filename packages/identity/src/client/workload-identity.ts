@@ -90,9 +90,13 @@ export class WorkloadIdentity {
     return this.#subject.value;
   }
 
-  /** True once the first certificate was obtained (the proxy's `/ready`). */
+  /**
+   * True while a certificate is held and has not expired (the proxy's `/ready`): false before
+   * the first, and again if refreshes kept failing until it expired.
+   */
   get isReady(): boolean {
-    return this.#subject.value !== undefined;
+    const current = this.#subject.value;
+    return current !== undefined && current.validUntil.getTime() > this.#now();
   }
 
   /** Resolves with the first credentials; rejects if closed before. */

@@ -79,6 +79,7 @@ export class MeshTlsDialer {
   /**
    * Runs the TLS handshake and verifies the server.
    * @throws {@link IdentityError}: `NOT_CERTIFIED` without a certificate (unless `anonymous`),
+   * `EXPIRED` when ours has expired,
    * `MISMATCH` for a server with another identity, `HANDSHAKE` for any other failure (untrusted
    * or expired chain, plaintext server, timeout), with the OpenSSL code in the message.
    */
@@ -91,6 +92,15 @@ export class MeshTlsDialer {
         new IdentityError(
           IdentityErrorCode.NotCertified,
           `TLS to "${options.serverName}" refused: no certificate has been obtained yet`,
+        ),
+      );
+    }
+    if (current !== undefined && options.anonymous !== true && current.validUntil.getTime() <= Date.now()) {
+      options.socket?.destroy();
+      return Promise.reject(
+        new IdentityError(
+          IdentityErrorCode.Expired,
+          `TLS to "${options.serverName}" refused: our certificate expired at ${current.validUntil.toISOString()}`,
         ),
       );
     }

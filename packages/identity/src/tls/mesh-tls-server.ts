@@ -39,6 +39,22 @@ function notCertified(): IdentityError {
 }
 
 /**
+ * The credentials to present now: none before the first certificate, and none once it has
+ * expired (a refresh that keeps failing must fail closed, not serve an expired certificate).
+ */
+function presentable(source: CredentialsSource): WorkloadCredentials {
+  const current = source.current;
+  if (current === undefined) throw notCertified();
+  if (current.validUntil.getTime() <= Date.now()) {
+    throw new IdentityError(
+      IdentityErrorCode.Expired,
+      `TLS refused: the certificate of ${current.localName} expired at ${current.validUntil.toISOString()}`,
+    );
+  }
+  return current;
+}
+
+/**
  * The inbound side of mesh TLS: TLS 1.3 only, always presenting the current certificate (a new
  * certificate applies to the next handshake; open connections keep theirs), optional client
  * certificates verified against the anchors, the client identity taken from the first SAN.
@@ -64,11 +80,9 @@ export class MeshTlsServer {
     this.#timeoutMs = options.handshakeTimeoutMs ?? 10_000;
   }
 
-  /** The secure context of the current certificate. @throws {@link IdentityError} (`NOT_CERTIFIED`) before the first. */
+  /** The secure context of the current certificate. @throws {@link IdentityError} (`NOT_CERTIFIED`) before the first, (`EXPIRED`) once it has expired. */
   secureContext(): SecureContext {
-    const current = this.#source.current;
-    if (current === undefined) throw notCertified();
-    return current.serverContext;
+    return presentable(this.#source).serverContext;
   }
 
   /**
@@ -96,9 +110,14 @@ export class MeshTlsServer {
       rejectUnauthorized: false,
       ALPNProtocols: this.#alpn,
       SNICallback: (_name, cb) => {
-        const current = this.#source.current;
-        if (current === undefined) cb(notCertified(), undefined);
-        else cb(null, current.serverContext);
+        let context: SecureContext;
+        try {
+          context = presentable(this.#source).serverContext;
+        } catch (err) {
+          cb(err as Error, undefined);
+          return;
+        }
+        cb(null, context);
       },
     };
   }
@@ -116,7 +135,8 @@ export class MeshTlsServer {
   /**
    * Terminates TLS on a connected stream whose bytes were not consumed (or were put back with
    * `unshift`). Resolves once the handshake is done and the client certificate, if any, verified.
-   * @throws {@link IdentityError}: `NOT_CERTIFIED` before the first certificate, `HANDSHAKE` for a
+   * @throws {@link IdentityError}: `NOT_CERTIFIED` before the first certificate, `EXPIRED` after it
+   * expired, `HANDSHAKE` for a
    * failed or timed-out handshake (plaintext client, TLS < 1.3), `CHAIN` for an untrusted client certificate.
    */
   accept(stream: Duplex): Promise<AcceptedConnection> {

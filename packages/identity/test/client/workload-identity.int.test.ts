@@ -82,6 +82,18 @@ describe('WorkloadIdentity', () => {
     expect(c.current).toBe(creds);
   });
 
+  it('stops being ready once its certificate has expired (refreshes kept failing)', async () => {
+    let skew = 0;
+    const c = client({ now: () => Date.now() + skew });
+    c.start();
+    const creds = await c.ready();
+    expect(c.isReady).toBe(true);
+    // The clock passes the expiry before any refresh lands: readiness must follow the clock.
+    skew = creds.validUntil.getTime() - Date.now() + 1;
+    expect(c.isReady).toBe(false);
+    expect(c.current).toBe(creds);
+  });
+
   it('updates the proxy’s control_identity_cert_* metrics (IdentityCertMetrics from @skein/core)', async () => {
     const registry = new Registry();
     const failing = client({

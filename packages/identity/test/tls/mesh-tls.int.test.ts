@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect as netConnect } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CertificateAuthority } from '../../src/ca/certificate-authority.js';
 import { generateKeyMaterial } from '../../src/client/key-material.js';
@@ -104,27 +105,66 @@ describe('mesh mTLS between two endpoints', () => {
     );
   });
 
-  it('rejects a server with an expired certificate, and a client with one', async () => {
+  it('never presents an expired certificate, on either side (refresh kept failing: fail closed)', async () => {
     const past = Date.now() - 3 * 24 * 3600_000;
     const expiredPki = { ...pki, ca: new CertificateAuthority({ issuer: pki.ca.issuer, now: () => past }) };
     const expiredWeb = issueCredentials(expiredPki, web);
     const server = await echo(new TestCredentials(expiredWeb));
-    await expectCode(
-      dial(server.port),
-      IdentityErrorCode.Handshake,
-      /certificate has expired \(CERT_HAS_EXPIRED\)/,
-    );
+    const refusedHere = server.next();
+    await expectCode(dial(server.port), IdentityErrorCode.Handshake, /./);
+    const serverSide = await refusedHere;
+    expect((serverSide as IdentityError).code).toBe(IdentityErrorCode.Expired);
+    expect((serverSide as Error).message).toMatch(/certificate of web\.emojivoto.* expired at/);
 
+    const good = await echo();
+    await expectCode(
+      dial(good.port, new TestCredentials(issueCredentials(expiredPki, vote))),
+      IdentityErrorCode.Expired,
+      /our certificate expired at/,
+    );
+  });
+
+  it('rejects a peer presenting an expired certificate, as server or as client', async () => {
+    const past = Date.now() - 3 * 24 * 3600_000;
+    const expiredPki = { ...pki, ca: new CertificateAuthority({ issuer: pki.ca.issuer, now: () => past }) };
+    // A foreign server (plain Node TLS) presenting an expired certificate.
+    const expiredWeb = issueCredentials(expiredPki, web);
+    const foreign = createTlsServer(
+      { cert: expiredWeb.certificatePem, key: expiredWeb.keyPem, minVersion: 'TLSv1.3' },
+      (s) => s.end(),
+    );
+    foreign.listen(0, '127.0.0.1');
+    await once(foreign, 'listening');
+    try {
+      await expectCode(
+        dial((foreign.address() as AddressInfo).port),
+        IdentityErrorCode.Handshake,
+        /certificate has expired \(CERT_HAS_EXPIRED\)/,
+      );
+    } finally {
+      foreign.close();
+    }
+
+    // A foreign client presenting an expired certificate to a Skein server.
     const good = await echo();
     const refused = good.next();
     const expiredVote = issueCredentials(expiredPki, vote);
     // TLS 1.3: the client finishes before the server checks its certificate; the server then closes.
-    const socket = await dial(good.port, new TestCredentials(expiredVote)).catch(() => undefined);
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: good.port,
+      servername: web,
+      cert: expiredVote.certificatePem,
+      key: expiredVote.keyPem,
+      ca: pki.anchors.pem,
+      checkServerIdentity: () => undefined,
+    });
+    socket.on('error', () => {});
+    sockets.push(socket);
     const outcome = await refused;
     expect(outcome).toBeInstanceOf(IdentityError);
     expect((outcome as IdentityError).code).toBe(IdentityErrorCode.Chain);
     expect((outcome as Error).message).toMatch(/certificate "voting\.emojivoto.*" has expired/);
-    if (socket !== undefined && !socket.destroyed) await new Promise((r) => socket.once('close', r));
   });
 
   it('rejects certificates from another CA on both sides', async () => {

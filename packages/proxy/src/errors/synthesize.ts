@@ -46,6 +46,7 @@ export function mapError(error: Error): ErrorMapping {
     case ErrorCode.LoadShed:
       return { status: 503, grpcStatus: GRPC.Unavailable, close: true };
     case ErrorCode.Connect:
+    case ErrorCode.Closed:
     case 'ERR_SKEIN_UPSTREAM_IO':
     case 'ERR_SKEIN_IDENTITY_REQUIRED':
     case 'ERR_SKEIN_ENDPOINT_BACKOFF':

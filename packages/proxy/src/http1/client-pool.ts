@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ClosedError } from '@skein/core';
 import type { Dispatcher, HttpRequest, ResponseHandler } from '../http/types.js';
 import type { Connector } from '../transport/connector.js';
 import { type ClientConnectionOwner, Http1ClientConnection } from './client-connection.js';
@@ -63,7 +64,7 @@ export class Http1Pool implements Dispatcher, ClientConnectionOwner {
   #open(request: HttpRequest, handler: ResponseHandler): void {
     if (this.#closed) {
       handler.onStart(NO_CONTROL);
-      handler.onError(new Error('connection pool closed'));
+      handler.onError(new ClosedError(`HTTP/1 pool for ${this.defaultHost} closed`));
       return;
     }
     this.#connect().then(
@@ -71,7 +72,7 @@ export class Http1Pool implements Dispatcher, ClientConnectionOwner {
         if (this.#closed) {
           socket.destroy();
           handler.onStart(NO_CONTROL);
-          handler.onError(new Error('connection pool closed'));
+          handler.onError(new ClosedError(`HTTP/1 pool for ${this.defaultHost} closed`));
           return;
         }
         const conn = new Http1ClientConnection(socket, this);
@@ -117,6 +118,20 @@ export class Http1Pool implements Dispatcher, ClientConnectionOwner {
       closed++;
     }
     return closed;
+  }
+
+  /**
+   * Graceful close (the endpoint left the balancer): idle connections close now, busy ones
+   * when their response is done; later requests fail.
+   */
+  drain(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    for (const conn of this.#idle) {
+      conn.close();
+      this.#all.delete(conn);
+    }
+    this.#idle.length = 0;
   }
 
   /** Closes every connection; later requests fail. */

@@ -45,6 +45,18 @@ export function outboundEndpointFactory(
   return (authority, endpoint, readyChanged) => {
     const backoff = new ReconnectBackoff(options.backoff);
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    // Timers may fire a little early: re-check and re-arm until the backoff has really
+    // elapsed, or the balancer never hears that the endpoint is ready again.
+    const wake = (): void => {
+      if (closed) return;
+      if (!backoff.isReady()) {
+        timer = setTimeout(wake, backoff.readyInMs() + 1);
+        timer.unref();
+        return;
+      }
+      readyChanged();
+    };
     const watch = (connect: Connector): Connector => {
       const guarded = withReconnectBackoff(connect, backoff);
       return async () => {
@@ -55,7 +67,7 @@ export function outboundEndpointFactory(
             // Not ready now; tell the balancer, and again when the backoff has elapsed.
             readyChanged();
             clearTimeout(timer);
-            timer = setTimeout(readyChanged, backoff.readyInMs() + 1);
+            timer = setTimeout(wake, backoff.readyInMs() + 1);
             timer.unref();
           }
           throw err;
@@ -88,7 +100,13 @@ export function outboundEndpointFactory(
       ...(metrics === undefined ? {} : { metrics }),
       http1: {
         dispatch: (req, handler) => h1.dispatch(req, handler),
+        drain: () => {
+          closed = true;
+          clearTimeout(timer);
+          h1.drain();
+        },
         close: () => {
+          closed = true;
           clearTimeout(timer);
           h1.close();
         },

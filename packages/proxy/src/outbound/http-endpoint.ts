@@ -12,6 +12,8 @@ import { MeteredExchange } from './metered-exchange.js';
 
 /** A dispatcher that can be closed (a connection pool). */
 export interface ClosableDispatcher extends Dispatcher {
+  /** Lets exchanges in flight finish, then closes (new exchanges fail). */
+  drain(): void;
   /** Closes every connection. */
   close(): void;
 }
@@ -102,9 +104,14 @@ export class HttpEndpoint {
     return opaque();
   }
 
+  /**
+   * The endpoint left the balancer (removed from discovery, or replaced by a changed
+   * descriptor): requests in flight finish on their connections, which then close, as
+   * linkerd2-proxy lets a removed endpoint's responses complete.
+   */
   close(): void {
-    this.#opts.http1.close();
-    this.#http2?.close();
+    this.#opts.http1.drain();
+    this.#http2?.drain();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
-import { type EndpointUpdate, IdleCache, type LegacyMetrics } from '@skein/core';
+import { type EndpointUpdate, IdleCache, type LegacyMetrics, LoadShedError } from '@skein/core';
 import {
   type DiscoveredEndpoint,
   type DiscoveredProfile,
@@ -43,6 +43,11 @@ export interface OutboundHttpRouterOptions {
   metrics?: LegacyMetrics;
   /** `INGRESS_MODE`: requests may name their target with `l5d-dst-override: host[:port]`. */
   ingressMode?: boolean;
+  /**
+   * `DESTINATION_PROFILE_INITIAL_TIMEOUT`: how long a new target's first requests wait for its
+   * profile (default 500 ms), so they too get its routes, timeouts and retries.
+   */
+  profileInitialTimeoutMs?: number;
 }
 
 /**
@@ -57,42 +62,75 @@ class LogicalTarget implements Dispatcher {
   /** Settles with the first profile answer (or undefined when there is none). */
   readonly firstProfile: Promise<DiscoveredProfile | undefined>;
   readonly #subscription: Subscription | undefined;
+  /** Requests held until the first profile answer, so they get its routes, timeouts and retries. */
+  #held: { request: HttpRequest; handler: ResponseHandler }[] | undefined;
+  #heldTimer: NodeJS.Timeout | undefined;
+  readonly #maxHeld: number;
 
   constructor(
     balanced: BalancedTarget,
     profiles: Observable<DiscoveredProfile | undefined> | undefined,
     makeRouting: (p: DiscoveredProfile) => ProfileRouting,
+    hold: { timeoutMs: number; capacity: number },
   ) {
     this.balanced = balanced;
+    this.#maxHeld = hold.capacity;
     let settle: (p: DiscoveredProfile | undefined) => void = () => {};
     this.firstProfile = new Promise((resolve) => {
       settle = resolve;
     });
-    if (profiles === undefined) settle(undefined);
+    if (profiles === undefined) {
+      settle(undefined);
+    } else {
+      this.#held = [];
+      // At most DESTINATION_PROFILE_INITIAL_TIMEOUT: a slow control plane delays, never blocks.
+      this.#heldTimer = setTimeout(() => this.#release(), hold.timeoutMs);
+      this.#heldTimer.unref();
+    }
     this.#subscription = profiles?.subscribe({
       next: (p) => {
         this.profile = p;
         settle(p);
         this.routing = p?.hasRouting === true ? makeRouting(p) : undefined;
+        this.#release();
       },
       error: () => {
         settle(undefined);
+        this.#release();
         // Keep the last profile: discovery errors must not break routing.
       },
     });
   }
 
   get inFlight(): number {
-    return this.balanced.inFlight;
+    return this.balanced.inFlight + (this.#held?.length ?? 0);
   }
 
   dispatch(request: HttpRequest, handler: ResponseHandler): void {
+    const held = this.#held;
+    if (held !== undefined) {
+      if (held.length >= this.#maxHeld) {
+        failExchange(handler, new LoadShedError('waiting for the target\'s profile: queue full'));
+        return;
+      }
+      held.push({ request, handler });
+      return;
+    }
     (this.routing ?? this.balanced).dispatch(request, handler);
   }
 
   close(): void {
     this.#subscription?.unsubscribe();
+    this.#release();
     this.balanced.close();
+  }
+
+  #release(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    clearTimeout(this.#heldTimer);
+    for (const { request, handler } of held) (this.routing ?? this.balanced).dispatch(request, handler);
   }
 }
 
@@ -142,6 +180,7 @@ export class OutboundHttpRouter implements Dispatcher {
                   : this.#targets.get(normalizeAuthority(a) ?? a).balanced,
               ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
             }),
+          { timeoutMs: options.profileInitialTimeoutMs ?? 500, capacity: options.queueCapacity },
         );
       },
       idleMs: options.discoveryIdleTimeoutMs,
