@@ -110,7 +110,7 @@ class LogicalTarget implements Dispatcher {
     const held = this.#held;
     if (held !== undefined) {
       if (held.length >= this.#maxHeld) {
-        failExchange(handler, new LoadShedError('waiting for the target\'s profile: queue full'));
+        failExchange(handler, new LoadShedError("waiting for the target's profile: queue full"));
         return;
       }
       held.push({ request, handler });
