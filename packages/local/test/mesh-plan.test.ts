@@ -83,6 +83,7 @@ describe('what apps are told', () => {
     expect(web.workload.app(ctx)).toEqual({
       command: '/usr/bin/node',
       args: [
+        '--max-semi-space-size=1',
         '/app/main.ts',
         'web',
         '--listen',
@@ -105,6 +106,7 @@ describe('what apps are told', () => {
     expect(ctx.outboundProxy).toBeUndefined();
     expect(ctx.listenAddr(8080)).toBe('0.0.0.0:8080');
     expect(bot.workload.app(ctx).args).toEqual([
+      '--max-semi-space-size=1',
       '/app/main.ts',
       'vote-bot',
       '--web-addr',
