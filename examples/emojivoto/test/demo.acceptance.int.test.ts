@@ -21,9 +21,10 @@ const home = mkdtempSync(join(tmpdir(), 'skein-demo-acceptance-'));
 // The CLI finds the demo's controller through $XDG_RUNTIME_DIR/skein/mesh.json: a private one.
 const env = { ...process.env, XDG_RUNTIME_DIR: home, NO_COLOR: '1' };
 let demo: RunningSkein | undefined;
+let runDir = join(home, 'run');
 
 afterAll(async () => {
-  await stopLeftoverDemo(demo, join(home, 'run'));
+  await stopLeftoverDemo(demo, runDir);
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -45,7 +46,6 @@ const id = (sa: string) => `${sa}.default.serviceaccount.identity.linkerd.cluste
 describe('skein demo (loopback)', () => {
   it('runs the mesh, shows traffic over mTLS in stat, edges and tap, and stops every process', async () => {
     const baseIp = randomBaseIp();
-    const runDir = join(home, 'run');
     demo = startSkein(['demo', '--base-ip', baseIp, '--run-dir', runDir], env);
     const banner = await demo.waitFor(/dashboard {3}(http:\S+)[\s\S]*Press Ctrl-C to stop\./, 60_000);
     const dashboardUrl = banner[1]!;
@@ -157,16 +157,38 @@ describe('skein demo (loopback)', () => {
     const squatter = net.createServer().listen(8085, baseIp);
     await new Promise((r) => squatter.once('listening', r));
     try {
-      const runDir = join(home, 'taken');
-      const res = await skein(['demo', '--base-ip', baseIp, '--run-dir', runDir], env);
+      const takenDir = join(home, 'taken');
+      const res = await skein(['demo', '--base-ip', baseIp, '--run-dir', takenDir], env);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain(`Error: ${taken} is taken by pid ${process.pid} (${process.execPath}`);
       expect(res.stderr).toContain(
         'the local mesh needs it for the controller API. Stop that process, or choose other addresses (--base-ip).',
       );
-      expect(existsSync(runDir)).toBe(false);
+      expect(existsSync(takenDir)).toBe(false);
     } finally {
       squatter.close();
     }
+  });
+
+  it('stops everything and exits 1, naming the process, when one dies while the demo runs', async () => {
+    runDir = join(home, 'dies');
+    demo = startSkein(
+      ['demo', '--base-ip', randomBaseIp(), '--run-dir', runDir, '--no-traffic', '--no-dashboard'],
+      env,
+    );
+    await demo.waitFor(/Press Ctrl-C to stop\./, 60_000);
+    const record = JSON.parse(readFileSync(join(runDir, 'processes.json'), 'utf8')) as {
+      processes: { name: string; pid: number }[];
+    };
+    expect(record.processes.map((p) => p.name)).not.toContain('vote-bot-0.app');
+    expect(record.processes.map((p) => p.name)).not.toContain('dashboard');
+    const voting = record.processes.find((p) => p.name === 'voting-0.app')!;
+    process.kill(voting.pid, 'SIGKILL');
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toMatch(
+      /skein demo: voting-0\.app was killed by SIGKILL \(log: .*voting-0\.app\.log\); stopping the demo\./,
+    );
+    expect(demo.output()).toContain('Stopped every process');
+    expect(survivors(new Set([demo.child.pid!, ...record.processes.map((p) => p.pid)]))).toEqual([]);
   });
 });
