@@ -116,6 +116,7 @@ export class FuzzSuite {
   readonly #watchdog: HangWatchdog;
   readonly #passed: string[] = [];
   readonly #names: string[] = [];
+  #inputs = 0;
   readonly #timeoutMs: number;
 
   constructor(target: FuzzTarget) {
@@ -140,6 +141,7 @@ export class FuzzSuite {
           { numRuns: runs, seed: FUZZ_SEED, endOnFailure: true },
         );
         this.#passed.push(name);
+        this.#inputs += runs;
       },
       this.#timeoutMs,
     );
@@ -161,6 +163,7 @@ export class FuzzSuite {
           { numRuns: runs, seed: FUZZ_SEED, endOnFailure: true },
         );
         this.#passed.push(name);
+        this.#inputs += runs;
       },
       this.#timeoutMs,
     );
@@ -176,7 +179,7 @@ export class FuzzSuite {
         id: this.#target.id,
         scenario: this.#target.target,
         expected: this.#target.expected,
-        measured: `${this.#names.length} properties × ${FUZZ_RUNS} runs (seed ${FUZZ_SEED}): all held, no crash, no hang — ${this.#names.join('; ')}`,
+        measured: `${this.#names.length} properties, ${this.#inputs} inputs (SKEIN_FUZZ_RUNS=${FUZZ_RUNS}, seed ${FUZZ_SEED}): all held, no untyped error, no hang — ${this.#names.join('; ')}`,
         passed: true,
       });
     });
