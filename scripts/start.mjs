@@ -42,6 +42,20 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// npm links a workspace's bin only if its file exists at install time, and a fresh clone's
+// `npm ci` runs before anything is built: link `skein` (and the apps' bins) now, so that
+// `npx skein stat deploy` finds the CLI rather than asking the registry.
+if (!existsSync(join(root, 'node_modules', '.bin', 'skein'))) {
+  const link = spawnSync('npm', ['rebuild', '--ignore-scripts', ...apps.map((a) => `@skein/${a}`)], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (link.status !== 0)
+    console.error(
+      'npm start: could not link the skein command; use `node apps/cli/dist/main.js` instead of `npx skein`.',
+    );
+}
+
 const demo = spawn(
   process.execPath,
   [join(root, 'apps', 'cli', 'dist', 'main.js'), 'demo', ...process.argv.slice(2)],
