@@ -117,10 +117,13 @@ export class ProcSampler {
     return out;
   }
 
-  /** Takes a last sample, stops, and returns everything sampled. */
+  /** Takes a last sample and stops (once; later calls only return), and returns everything sampled. */
   stop(): SampleSeries {
-    clearInterval(this.#timer);
-    this.sample();
+    if (this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      this.sample();
+    }
     return this.#series;
   }
 }

@@ -132,12 +132,13 @@ export async function runSoak(
       if (line !== undefined) onProgress?.(line);
     }, plan.progressMs + 50);
     let load: LoadResult;
+    let series: ReturnType<ProcSampler['stop']>;
     try {
       load = await result;
     } finally {
       clearInterval(progress);
+      series = sampler.stop();
     }
-    const series = sampler.stop();
     running = false;
     const warmupS = plan.warmupMs / 1000;
     const [meshResult, directResult] = load.streams as [StreamResult, StreamResult];
