@@ -99,6 +99,11 @@ describe.skipIf(!isRoot)('skein demo --netns', () => {
     process.kill(tap.child.pid!, 'SIGINT');
     expect(await tap.exited).toBe(0);
 
+    // The dashboard, in the control plane's pod, answers the host on that pod's address.
+    const api = await fetch(`http://${subnet}.1:8084/api/stat?kind=deployment&namespace=default`);
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { rows: unknown[] }).rows).toHaveLength(4);
+
     const groups = new Set([demo.child.pid!, ...record.processes.map((p) => p.pid)]);
     process.kill(demo.child.pid!, 'SIGINT');
     expect(await demo.exited).toBe(0);
