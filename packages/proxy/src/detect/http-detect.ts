@@ -23,6 +23,10 @@ const URI_CHAR = byteSet(
     .filter((c) => c !== '<' && c !== '>')
     .join(''),
 );
+// What the proxy's own HTTP/1 parser (and llhttp) accept in a request-target: `<` and `>` too.
+const LENIENT_URI_CHAR = byteSet(
+  Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join(''),
+);
 const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
@@ -42,11 +46,26 @@ export function detectHttp(bytes: Uint8Array): HttpDetection {
 }
 
 /**
+ * Inbound plaintext detection, stricter about what may pass as opaque than spec §2.6: bytes
+ * that start an HTTP/1 request as the proxy's own parser (and the application's) would read
+ * it — fewer than 14 of them, or a request-target httparse refuses (`<`, `>`) — are HTTP, so
+ * `l5d-*` headers from outside the mesh are always stripped and policy always applies. Only
+ * bytes that cannot start a request (and an empty read) are opaque.
+ */
+export function detectInboundHttp(bytes: Uint8Array): HttpDetection {
+  if (bytes.length === 0) return 'not-http';
+  const strict = detectHttp(bytes);
+  if (strict !== 'not-http') return strict;
+  return scanRequestHead(bytes, true) === 'invalid' ? 'not-http' : 'http1';
+}
+
+/**
  * Scans `bytes` as an HTTP/1.x request head with the rules of httparse's default request
- * parser: optional empty lines, `method SP target SP HTTP/1.(0|1)` then CRLF or LF, then the
+ * parser (with `lenientTarget`, also `<` and `>` in the target, as llhttp allows): optional empty lines, `method SP target SP HTTP/1.(0|1)` then CRLF or LF, then the
  * header section, where the first complete header yields `too-many-headers`.
  */
-export function scanRequestHead(bytes: Uint8Array): RequestHeadScan {
+export function scanRequestHead(bytes: Uint8Array, lenientTarget = false): RequestHeadScan {
+  const uriChar = lenientTarget ? LENIENT_URI_CHAR : URI_CHAR;
   const end = bytes.length;
   let i = 0;
   // Empty lines before the request line.
@@ -72,11 +91,11 @@ export function scanRequestHead(bytes: Uint8Array): RequestHeadScan {
   i++;
   // request-target SP
   if (i >= end) return 'partial';
-  if (!URI_CHAR[bytes[i]!]) return 'invalid';
+  if (!uriChar[bytes[i]!]) return 'invalid';
   for (i++; ; i++) {
     if (i >= end) return 'partial';
     if (bytes[i] === SP) break;
-    if (!URI_CHAR[bytes[i]!]) return 'invalid';
+    if (!uriChar[bytes[i]!]) return 'invalid';
   }
   i++;
   // HTTP/1.0 or HTTP/1.1; a prefix of it is partial.

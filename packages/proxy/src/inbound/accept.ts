@@ -1,12 +1,17 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@skein/core';
-import { detectHttp, HTTP_DETECT_MIN_BYTES } from '../detect/http-detect.js';
+import {
+  detectInboundHttp,
+  HTTP_DETECT_MAX_BYTES,
+  HTTP_DETECT_MIN_BYTES,
+  scanRequestHead,
+} from '../detect/http-detect.js';
 import { readClientHello } from '../detect/read-client-hello.js';
-import { sniffHttp } from '../detect/sniff-http.js';
 import { type ServeHttpOptions, serveHttp } from '../http/serve-http.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection, ConnectionHandler } from '../transport/listener.js';
+import { peekFirstBytes } from '../transport/peek.js';
 import { forwardToApp } from './forward-app.js';
 
 /** Options for {@link inboundAcceptor}. */
@@ -87,19 +92,32 @@ async function detect(
       info.tls = { kind: 'opaque', sni: hello.sni ?? '' };
       forwardToApp(socket, info, dst, hello.consumed, options);
       return;
-    case 'not-tls': {
-      let protocol = hello.bytes.length >= HTTP_DETECT_MIN_BYTES ? detectHttp(hello.bytes) : undefined;
+    case 'not-tls':
+    case 'timeout': {
+      // Plaintext: wait for at least the 14 bytes HTTP detection needs (a slow or segmented
+      // client must not slip past it), then classify leniently (see detectInboundHttp).
+      let bytes = hello.kind === 'not-tls' ? hello.bytes : undefined;
       let consumed = hello.consumed;
-      if (protocol === undefined && consumed === undefined) {
-        const remaining = Math.max(1, options.detectTimeoutMs - (performance.now() - started));
-        const sniff = await sniffHttp(socket, remaining);
-        if (sniff.kind === 'eof' || sniff.kind === 'error') {
+      // Wait only while what arrived could still be an HTTP request: a short message of another
+      // protocol (`PING\r\n`) is forwarded at once.
+      const mayBeHttp = bytes === undefined || scanRequestHead(bytes, true) === 'partial';
+      if (
+        consumed === undefined &&
+        mayBeHttp &&
+        (bytes === undefined || bytes.length < HTTP_DETECT_MIN_BYTES)
+      ) {
+        const remaining = Math.max(0, options.detectTimeoutMs - (performance.now() - started));
+        const peek = await peekFirstBytes(socket, HTTP_DETECT_MAX_BYTES, remaining, {
+          minBytes: HTTP_DETECT_MIN_BYTES,
+        });
+        if (peek.kind === 'eof' || peek.kind === 'error') {
           socket.destroy();
           return;
         }
-        protocol = sniff.kind === 'timeout' ? 'not-http' : sniff.kind;
-        consumed = sniff.consumed;
+        bytes = peek.bytes;
+        consumed = peek.consumed;
       }
+      const protocol = detectInboundHttp(bytes ?? consumed ?? Buffer.alloc(0));
       if (protocol === 'http1' || protocol === 'h2') {
         serveHttp(protocol, socket, accepted, consumed, options.http);
         return;
@@ -107,9 +125,6 @@ async function detect(
       forwardToApp(socket, info, dst, consumed, options);
       return;
     }
-    case 'timeout':
-      forwardToApp(socket, info, dst, hello.consumed, options);
-      return;
     default:
       socket.destroy();
   }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { detectHttp, HTTP_DETECT_MIN_BYTES, scanRequestHead } from '../../src/detect/http-detect.js';
+import {
+  detectHttp,
+  detectInboundHttp,
+  HTTP_DETECT_MIN_BYTES,
+  scanRequestHead,
+} from '../../src/detect/http-detect.js';
 import { HttpParseError } from '../../src/http1/parse-error.js';
 import { parseRequestHead } from '../../src/http1/request-head.js';
 import { expectTyped, FuzzSuite } from './fuzz-run.js';
@@ -15,11 +20,10 @@ const tchar = fc.constantFrom(
 );
 const token = fc.string({ unit: tchar, minLength: 1, maxLength: 12 });
 const visible = fc.constantFrom(...Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i)));
-// Known disagreement, reported to the proxy's owner: detection (httparse's URI set) refuses `<`
-// and `>` in the request-target while the HTTP/1 parser accepts them, so such a request is
-// forwarded as opaque TCP, skipping l5d-client-id stripping inbound. Targets here leave the two
-// characters out until detection and parser agree; then put them back.
-const targetChar = visible.filter((c) => c !== '<' && c !== '>');
+// Spec detection (httparse's URI set) refuses `<` and `>` in the request-target while the HTTP/1
+// parser accepts them; inbound detection (detectInboundHttp) accepts them, so such a request is
+// never forwarded as opaque TCP past l5d-client-id stripping.
+const targetChar = visible;
 const fieldValue = fc.string({ unit: fc.oneof(visible, fc.constant(' '), fc.constant('\t')), maxLength: 40 });
 const target = fc.oneof(
   fc.string({ unit: targetChar, minLength: 1, maxLength: 60 }).map((s) => `/${s}`),
@@ -75,7 +79,7 @@ describe('fuzz: protocol detection', () => {
   );
 
   suite.property(
-    'a head the parser accepts is never not-http, at any prefix of 14 bytes or more',
+    'a head the parser accepts is never not-http: inbound at any prefix, spec detection from 14 bytes',
     requestHead,
     (head) => {
       let accepted = false;
@@ -87,6 +91,13 @@ describe('fuzz: protocol detection', () => {
       }
       if (!accepted) return;
       const full = bytes(`${head}\r\n`);
+      // Inbound: at every prefix, from the first byte on.
+      for (let n = 1; n <= full.length; n++) {
+        expect(detectInboundHttp(full.subarray(0, n)), JSON.stringify(head.slice(0, n))).toBe('http1');
+      }
+      // Spec detection (httparse) from 14 bytes, for targets httparse allows.
+      const line = head.replace(/^(\r\n)+/, '');
+      if (/^\S+ \S*[<>]/.test(line)) return;
       for (let n = HTTP_DETECT_MIN_BYTES; n <= full.length; n++) {
         expect(detectHttp(full.subarray(0, n)), JSON.stringify(head.slice(0, n))).toBe('http1');
       }

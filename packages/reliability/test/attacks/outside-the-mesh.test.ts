@@ -80,6 +80,48 @@ describe.skipIf(!canCreateNetns())('a peer outside the mesh against a meshed pod
     });
   });
 
+  test('a segmented request or an unusual target cannot slip past HTTP detection into opaque forwarding', async () => {
+    // Raw client in the outsider's namespace: `GET /` alone first (under the 14 bytes detection
+    // needs), the rest 200 ms later; then a target with `<` and `>` (refused by httparse,
+    // accepted by llhttp and the proxy's parser) in one write.
+    const script = `
+      const net = require('node:net');
+      const send = (parts) => new Promise((resolve) => {
+        const s = net.connect(${POD_PORTS.app}, process.argv[1]);
+        let out = '';
+        s.on('data', (c) => { out += c; });
+        s.on('close', () => resolve(out));
+        s.on('error', () => resolve(out));
+        s.write(parts[0]);
+        setTimeout(() => { s.write(parts[1]); }, 200);
+      });
+      (async () => {
+        const rest = 'HTTP/1.1\\r\\nHost: victim\\r\\nl5d-client-id: admin.spoofed\\r\\nConnection: close\\r\\n\\r\\n';
+        const a = await send(['GET /', 'segmented ' + rest]);
+        const b = await send(['GET /lt<x>gt ' + rest, '']);
+        process.stdout.write(JSON.stringify([a, b]));
+      })();`;
+    const r = await outsider.exec([process.execPath, '-e', script, victim.ip], { allowFailure: true });
+    const [segmented, angled] = JSON.parse(r.stdout) as [string, string];
+    for (const [name, raw] of [
+      ['segmented', segmented],
+      ['angle brackets', angled],
+    ] as const) {
+      const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+      // The proxy served it as HTTP: either the app answered (without the header) or the proxy
+      // refused the request; never raw bytes forwarded with the spoofed header.
+      expect(raw, name).toMatch(/^HTTP\/1\.1 \d{3}/);
+      expect(body, name).not.toContain('admin.spoofed');
+    }
+    rows.push({
+      id: 'spoofed-l5d-client-id-detection-bypass',
+      scenario:
+        'A client outside the mesh splits its request so the first segment is under 14 bytes, or uses < and > in the target, so that strict HTTP detection would call it opaque',
+      expected: 'still served as HTTP: l5d-client-id stripped, never forwarded as raw bytes',
+      measured: `both answered by the proxy as HTTP (${segmented.slice(0, 12)} / ${angled.slice(0, 12)}), no spoofed identity reached the application`,
+    });
+  });
+
   test('the same over HTTP/2 (prior knowledge)', async () => {
     const r = await curlIn(outsider, [
       '--http2-prior-knowledge',
@@ -217,7 +259,7 @@ describe.skipIf(!canCreateNetns())('a peer outside the mesh against a meshed pod
       new Promise<undefined>((r) => setTimeout(() => r(undefined), 10_000)),
     ]);
     expect(exit).toBeDefined();
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     for (const row of rows) {
       recordReliability({
         suite: 'attack',
