@@ -1,6 +1,6 @@
 import { type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { formatHostPort, type Upstream } from './address.ts';
-import type { Emoji } from './catalog.ts';
+import { DOUGHNUT, type Emoji } from './catalog.ts';
 import {
   type FindByShortcodeResponse,
   type ListAllEmojiResponse,
@@ -76,7 +76,7 @@ export class VotingClient {
 
   /** Votes for `shortcode` (through `VoteDoughnut` for :doughnut:). Rejects with the gRPC error. */
   async vote(shortcode: string): Promise<void> {
-    await call(this.#client, shortcode === ':doughnut:' ? 'VoteDoughnut' : 'Vote', { shortcode });
+    await call(this.#client, shortcode === DOUGHNUT ? 'VoteDoughnut' : 'Vote', { shortcode });
   }
 
   /** The tally, most votes first. */

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Logger, nullLogger } from '@skein/core';
 import { type Observable, Subject } from 'rxjs';
 import type { LocalMeshBinaries } from './components/binaries.js';
 import type { ComponentSpec } from './components/component-spec.js';
-import { controlPlaneAddresses, controlPlaneComponents, logFileOf } from './components/control-plane.js';
+import { controlPlaneComponents, logFileOf } from './components/control-plane.js';
 import { appComponent, proxyComponent, TAP_IDENTITY } from './components/pod-components.js';
 import { InvalidLocalMeshError, NetnsError } from './errors.js';
 import type { LocalMeshEndpoints, LocalMeshEvent } from './events.js';
@@ -17,15 +16,14 @@ import {
   CONTROL_PLANE_ACCOUNT,
   CONTROL_PLANE_POD,
   controlPlaneIdentity,
-  controlPlaneIgnoredInbound,
   controlPlanePod,
   PROXY_UID,
   podSubnet,
-  proxyInitArgs,
 } from './netns/netns-layout.js';
-import { deleteNamespaces, inNetns, netnsProblem, PodNetwork } from './netns/pod-network.js';
-import { runSystem } from './netns/system-command.js';
-import { checkAddressesFree, type WantedAddress } from './network/port-check.js';
+import { NetnsRuntime } from './netns/netns-runtime.js';
+import { deleteNamespaces, netnsProblem } from './netns/pod-network.js';
+import { checkAddressesFree } from './network/port-check.js';
+import { meshEndpoints, wantedAddresses } from './plan/mesh-addresses.js';
 import { type MeshPlan, type PodPlan, planLocalMesh } from './plan/mesh-plan.js';
 import type { LocalMeshMode, MeshTopology } from './plan/topology.js';
 import { ManagedProcess } from './process/managed-process.js';
@@ -100,7 +98,7 @@ export class LocalMesh {
   readonly #recorder: RunRecorder;
   /** Spawns under way: stopping waits for them, so no process starts after the stop. */
   readonly #spawning = new Set<Promise<unknown>>();
-  #network: PodNetwork | undefined;
+  #netns: NetnsRuntime | undefined;
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #stopped: Promise<void> | undefined;
 
@@ -152,7 +150,7 @@ export class LocalMesh {
         const problem = netnsProblem(process.platform, process.getuid?.());
         if (problem !== undefined) throw new NetnsError(problem);
       } else {
-        await checkAddressesFree(this.#wantedAddresses());
+        await checkAddressesFree(wantedAddresses(plan, this.#options.binaries));
       }
       const runDir = this.#options.runDir;
       const reaped = await prepareRunDir(runDir, deleteNamespaces);
@@ -160,7 +158,11 @@ export class LocalMesh {
         this.#events.next({ type: 'reaped', ...reaped });
       await this.#recorder.init();
       await mkdir(join(runDir, 'logs'), { recursive: true });
-      if (netns) await this.#createNetwork(began);
+      if (netns) {
+        this.#netns = new NetnsRuntime(plan, (ns) => this.#recorder.addNetns(ns));
+        await this.#netns.create();
+        this.#events.next({ type: 'ready', component: 'network', elapsedMs: Date.now() - began });
+      }
       const identity = await writeIdentityMaterial(
         plan,
         runDir,
@@ -172,14 +174,22 @@ export class LocalMesh {
       };
       await writeFile(files.discoveryFile, discoveryFile(plan));
       await writeFile(files.inventoryFile, inventoryFile(plan));
-      if (netns) await this.#installProxyInit(began);
+      await this.#netns?.installProxyInit(
+        this.#options.binaries.node,
+        this.#options.binaries.proxyInit,
+        (pod) =>
+          this.#events.next({ type: 'ready', component: `${pod}.proxy-init`, elapsedMs: Date.now() - began }),
+      );
 
-      const inCp = (spec: ComponentSpec, uid?: number) => this.#place(spec, CONTROL_PLANE_POD, uid);
+      // Where a process runs: inside its pod's namespace (netns mode), or as is (loopback).
+      const place = (spec: ComponentSpec, pod: string, uid?: number) =>
+        this.#netns === undefined ? spec : this.#netns.place(spec, pod, uid);
+      const inCp = (spec: ComponentSpec, uid?: number) => place(spec, CONTROL_PLANE_POD, uid);
       const [identitySpec, destinationSpec, ...rest] = this.#controlPlane(identity, files).map((s) =>
         inCp(s),
       );
       const proxy = (pod: PodPlan) =>
-        this.#place(
+        place(
           proxyComponent({
             plan,
             pod,
@@ -201,7 +211,7 @@ export class LocalMesh {
       const pods = plan.pods.map((pod) => ({
         pod,
         proxy: proxy(pod),
-        app: this.#place(appComponent(plan, pod), pod.name, APP_UID),
+        app: place(appComponent(plan, pod), pod.name, APP_UID),
       }));
       const generators = pods.filter((p) => p.pod.workload.traffic === true);
       const services = pods.filter((p) => p.pod.workload.traffic !== true);
@@ -240,62 +250,18 @@ export class LocalMesh {
         throw new InvalidLocalMeshError('start', 'stopped', 'a mesh not stopped while starting');
       this.#state = 'running';
       for (const s of this.#started) void this.#watch(s);
-      const endpoints = this.#endpoints();
+      const endpoints = meshEndpoints(
+        plan,
+        this.#options.binaries,
+        this.#options.runDir,
+        this.#started.map((s) => ({ name: s.spec.name, pid: s.process.pid })),
+      );
       this.#events.next({ type: 'running', elapsedMs: Date.now() - began, endpoints });
       return endpoints;
     } catch (err) {
       await this.stop();
       throw err;
     }
-  }
-
-  async #createNetwork(began: number): Promise<void> {
-    const plan = this.#plan;
-    const tag = randomBytes(2).toString('hex');
-    const network = new PodNetwork(tag, podSubnet(plan), (ns) => this.#recorder.addNetns(ns));
-    this.#network = network;
-    await network.create();
-    await network.addPod(CONTROL_PLANE_POD, plan.controlPlaneIp);
-    for (const pod of plan.pods) await network.addPod(pod.name, pod.ip);
-    this.#events.next({ type: 'ready', component: 'network', elapsedMs: Date.now() - began });
-  }
-
-  async #installProxyInit(began: number): Promise<void> {
-    const plan = this.#plan;
-    const network = this.#network!;
-    const script = this.#options.binaries.proxyInit;
-    if (script === undefined)
-      throw new InvalidLocalMeshError('binaries.proxyInit', '', 'the path of skein-proxy-init (netns mode)');
-    const p = plan.proxyPorts;
-    const pods = [
-      {
-        name: CONTROL_PLANE_POD,
-        inbound: controlPlaneIgnoredInbound(plan),
-        outbound: [plan.controlPlanePorts.controller],
-      },
-      ...plan.pods.map((pod) => ({ name: pod.name, inbound: [p.control, p.admin], outbound: [] })),
-    ];
-    for (const pod of pods) {
-      await runSystem([
-        this.#options.binaries.node,
-        ...proxyInitArgs(script, network.pod(pod.name), plan, {
-          inbound: pod.inbound,
-          outbound: pod.outbound,
-        }),
-      ]);
-      this.#events.next({
-        type: 'ready',
-        component: `${pod.name}.proxy-init`,
-        elapsedMs: Date.now() - began,
-      });
-    }
-  }
-
-  /** Runs `spec` inside `pod`'s namespace as `uid` (netns mode); as is on loopback. */
-  #place(spec: ComponentSpec, pod: string, uid?: number): ComponentSpec {
-    if (this.#network === undefined) return spec;
-    const argv = inNetns(this.#network.pod(pod), [spec.command, ...spec.args], uid);
-    return { ...spec, command: argv[0]!, args: argv.slice(1) };
   }
 
   /**
@@ -310,6 +276,7 @@ export class LocalMesh {
   /** SIGKILLs every process group at once, synchronously: for a process exit hook. */
   killSync(): void {
     for (const s of this.#started) s.process.signal('SIGKILL');
+    this.#netns?.deleteSync();
   }
 
   async #stop(): Promise<void> {
@@ -337,12 +304,14 @@ export class LocalMesh {
         }),
       );
     }
-    if (this.#network !== undefined) {
-      await this.#network
+    if (this.#netns !== undefined) {
+      const netns = this.#netns;
+      await netns
         .delete()
         .catch((err: unknown) =>
-          this.#logger.warn({ err, namespaces: this.#network?.namespaces }, 'deleting the namespaces failed'),
+          this.#logger.warn({ err, namespaces: netns.namespaces }, 'deleting the namespaces failed'),
         );
+      for (const ns of netns.namespaces) await this.#recorder.removeNetns(ns).catch(() => {});
     }
     await this.#recorder.clear().catch(() => {});
     this.#state = 'stopped';
@@ -421,47 +390,5 @@ export class LocalMesh {
       if (v !== undefined) env[k] = v;
     }
     return { ...env, ...own };
-  }
-
-  #wantedAddresses(): WantedAddress[] {
-    const plan = this.#plan;
-    const wanted: WantedAddress[] = controlPlaneAddresses(plan, this.#options.binaries).map((a) => ({
-      ip: plan.controlPlaneIp,
-      ...a,
-    }));
-    for (const pod of plan.pods) {
-      const p = plan.proxyPorts;
-      wanted.push(
-        { ip: pod.ip, port: p.outbound, purpose: `the proxy outbound listener of ${pod.name}` },
-        { ip: pod.ip, port: p.inbound, purpose: `the proxy inbound listener of ${pod.name}` },
-        { ip: pod.ip, port: p.admin, purpose: `the proxy admin server of ${pod.name}` },
-        { ip: pod.ip, port: p.control, purpose: `the proxy tap server of ${pod.name}` },
-      );
-      if (pod.workload.port !== undefined)
-        wanted.push({ ip: pod.ip, port: pod.workload.port, purpose: `the app of ${pod.name}` });
-    }
-    return wanted;
-  }
-
-  #endpoints(): LocalMeshEndpoints {
-    const plan = this.#plan;
-    const ip = plan.controlPlaneIp;
-    const p = plan.controlPlanePorts;
-    const bin = this.#options.binaries;
-    return {
-      controllerUrl: `http://${ip}:${p.controller}`,
-      dashboardUrl: bin.dashboard === undefined ? undefined : `http://${ip}:${p.dashboard}/`,
-      tapUrl: bin.tap === undefined ? undefined : `http://${ip}:${p.tap}`,
-      identityAddr: `${ip}:${p.identity}`,
-      destinationAddr: `${ip}:${p.destination}`,
-      pods: plan.pods.map((pod) => ({
-        name: pod.name,
-        ip: pod.ip,
-        adminAddr: `${pod.ip}:${plan.proxyPorts.admin}`,
-        appAddr: pod.workload.port === undefined ? undefined : `${pod.ip}:${pod.workload.port}`,
-      })),
-      runDir: this.#options.runDir,
-      processes: this.#started.map((s) => ({ name: s.spec.name, pid: s.process.pid })),
-    };
   }
 }
