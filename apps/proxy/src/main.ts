@@ -3,10 +3,14 @@
 
 import { watch } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { AggregateConfigError, ConfigError, createLogger, ReloadableLogFilter } from '@skein/core';
 import { loadPlugins, readProxyConfig, SkeinProxy } from '@skein/proxy';
 
 async function main(): Promise<number> {
+  // ServiceProfile route regexes come from the control plane: fall back to V8's linear-time
+  // engine when one backtracks excessively, so a regex cannot freeze the proxy.
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   let config: ReturnType<typeof readProxyConfig>;
   try {
     config = readProxyConfig(process.env, availableParallelism());

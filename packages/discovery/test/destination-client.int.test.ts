@@ -1,4 +1,5 @@
 import type { EndpointUpdate } from '@skein/core';
+import { createLogger } from '@skein/core';
 import { waitFor } from '@skein/testkit';
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -195,5 +196,45 @@ profiles:
     expect(p.routes[0]!.responseClasses).toEqual([
       { condition: { status: { min: 404, max: 404 } }, isFailure: true },
     ]);
+  });
+});
+
+describe('DestinationClient against a misbehaving server', () => {
+  it('skips an address it cannot use, keeps the others, and keeps the process alive', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    const { destinationService } = await import('@skein/core/proto');
+    const raw = new grpc.Server();
+    raw.addService(destinationService as unknown as grpc.ServiceDefinition, {
+      get: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+        // An address without an IP next to a good one.
+        call.write({
+          add: {
+            addrs: [{ weight: 1 }, { addr: { ip: { ipv4: 0x0a000001 }, port: 8080 }, weight: 1 }],
+          },
+        });
+      },
+      getProfile: (call: grpc.ServerWritableStream<unknown, unknown>) => call.end(),
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      raw.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
+    const warnings: string[] = [];
+    const logger = createLogger({
+      format: 'json',
+      filter: 'warn',
+      destination: { write: (l: string) => warnings.push(l) },
+    });
+    client = new DestinationClient({ address: `127.0.0.1:${port}`, logger });
+    const seen: string[] = [];
+    sub = client.endpoints(AUTHORITY).subscribe((u) => seen.push(summary(u)));
+    try {
+      await waitFor(() => seen.length > 0);
+      expect(seen).toEqual(['reset 10.0.0.1:8080']);
+      expect(warnings.join('')).toMatch(/unusable address; skipped/);
+    } finally {
+      raw.forceShutdown();
+    }
   });
 });

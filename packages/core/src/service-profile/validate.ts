@@ -102,13 +102,40 @@ function validateRequestMatch(v: unknown, path: string): void {
     });
   }
   if (optionalString(m, 'method', path) !== '') set = true;
-  if (optionalString(m, 'pathRegex', path) !== '') set = true;
+  const regex = optionalString(m, 'pathRegex', path);
+  if (regex !== '') {
+    set = true;
+    validatePathRegex(regex, `${path}.pathRegex`);
+  }
   if (m.not !== undefined && m.not !== null) {
     set = true;
     validateRequestMatch(m.not, `${path}.not`);
   }
   if (!set)
     throw new ServiceProfileError(path, 'a request match must set one of all, any, not, pathRegex, method');
+}
+
+/**
+ * Linkerd compiles `pathRegex` with a linear-time engine (RE2 syntax): no backreferences and no
+ * lookaround. Refusing them here keeps every accepted regex runnable by a linear-time engine (the
+ * proxy falls back to one on excessive backtracking), so a profile cannot freeze a proxy.
+ */
+function validatePathRegex(regex: string, path: string): void {
+  const unsupported = /\\[1-9]|\\k<|\(\?<?[=!]/.exec(regex);
+  if (unsupported !== null) {
+    throw new ServiceProfileError(
+      path,
+      `"${regex}" uses ${unsupported[0].startsWith('(') ? 'lookaround' : 'a backreference'} (${unsupported[0]}): expected RE2 syntax, which has neither`,
+    );
+  }
+  try {
+    new RegExp(regex);
+  } catch (err) {
+    throw new ServiceProfileError(
+      path,
+      `"${regex}" is not a valid regular expression: ${(err as Error).message}`,
+    );
+  }
 }
 
 function validateStatus(v: unknown, path: string): void {

@@ -172,3 +172,27 @@ describe('validateServiceProfile rejects', () => {
     expect(err.message).toMatch(message);
   });
 });
+
+describe('validateServiceProfile pathRegex', () => {
+  const withRegex = (pathRegex: string) =>
+    profile({ routes: [{ ...goodRoute, condition: { method: 'GET', pathRegex } }] });
+
+  it('accepts RE2-compatible expressions, named groups included', () => {
+    expect(() => validateServiceProfile(withRegex('/api/(?<id>[a-z0-9-]+)/votes'))).not.toThrow();
+    expect(() => validateServiceProfile(withRegex('/api/([a-z0-9]+-?)+'))).not.toThrow();
+  });
+
+  it('rejects backreferences and lookaround (not RE2) and invalid expressions, naming the field', () => {
+    for (const [regex, what] of [
+      ['/(a)\\1', /backreference \(\\1\)/],
+      ['/(?<x>a)\\k<x>', /backreference \(\\k</],
+      ['/api(?=/v1)', /lookaround \(\(\?=\)/],
+      ['/api(?<!x)', /lookaround \(\(\?<!\)/],
+      ['/api/[', /not a valid regular expression/],
+    ] as const) {
+      const e = rejection(withRegex(regex));
+      expect(e.message, regex).toMatch(/routes\[0\]\.condition\.pathRegex/);
+      expect(e.message, regex).toMatch(what);
+    }
+  });
+});

@@ -91,7 +91,18 @@ export class DestinationClient {
         missing = false;
         if (u.add != null) {
           const labels = u.add.metricLabels ?? {};
-          const eps = (u.add.addrs ?? []).map((a) => endpointFromWeightedAddr(a, labels));
+          const eps: DiscoveredEndpoint[] = [];
+          for (const a of u.add.addrs ?? []) {
+            try {
+              eps.push(endpointFromWeightedAddr(a, labels));
+            } catch (err) {
+              // One bad address must not cost the others (or the process): skip it, loudly.
+              this.#logger.warn(
+                { authority, err: (err as Error).message },
+                'destination sent an unusable address; skipped',
+              );
+            }
+          }
           for (const e of eps) set.set(e.address, e);
           out.next(fresh ? { type: 'reset', endpoints: [...set.values()] } : { type: 'add', endpoints: eps });
         } else if (u.remove != null) {

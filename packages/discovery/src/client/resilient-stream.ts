@@ -44,7 +44,15 @@ export function resilientStream<M, T>(options: ResilientStreamOptions<M, T>): Ob
         backoff.reset();
         const first = fresh;
         fresh = false;
-        options.onMessage(message, first, out);
+        try {
+          options.onMessage(message, first, out);
+        } catch (err) {
+          // A message the client cannot use is skipped; the stream and the last state stay.
+          options.logger.warn(
+            { what: options.what, err: (err as Error).message },
+            'destination sent a message that could not be used; skipped',
+          );
+        }
       });
       // Errors are reported again, with the status, through 'status'.
       current.on('error', () => {});
