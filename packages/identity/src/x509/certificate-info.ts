@@ -64,6 +64,21 @@ export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm {
  * @throws {@link IdentityError} (`ERR_SKEIN_IDENTITY_CERTIFICATE`) when the bytes are not a certificate.
  */
 export function readCertificate(der: Uint8Array, source = 'certificate'): CertificateInfo {
+  try {
+    return readCertificateFields(der, source);
+  } catch (err) {
+    if (err instanceof IdentityError) throw err;
+    // node:crypto decodes some fields lazily (the public key, times): a certificate that parses
+    // but breaks there is still "not a certificate", with a typed error.
+    throw new IdentityError(
+      IdentityErrorCode.Certificate,
+      `${source}: not a usable X.509 certificate (${der.byteLength} bytes): ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+function readCertificateFields(der: Uint8Array, source: string): CertificateInfo {
   let parsed: pkijs.Certificate;
   let x509: X509Certificate;
   try {

@@ -7,6 +7,7 @@ import { HttpParseError } from './parse-error.js';
 import { type ParsedResponseHead, parseResponseHead } from './response-head.js';
 import { chunkHeader, lastChunk, requestHeadText } from './serialize.js';
 
+const LFLF = Buffer.from('\n\n', 'latin1');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
@@ -158,6 +159,12 @@ export class Http1ClientConnection implements FlowControl, BodySink {
     const request = this.#request!;
     for (;;) {
       const idx = buf.indexOf(CRLFCRLF, Math.max(start, from));
+      // A head ended by bare LFs: refuse it (502) rather than wait for a CRLF that never comes.
+      const lf = buf.indexOf(LFLF, Math.max(start, from - 1));
+      if (lf >= 0 && (idx < 0 || lf < idx)) {
+        this.#fail(new HttpParseError(502, 'upstream response head uses bare LF line endings'), true);
+        return;
+      }
       if (idx < 0) {
         if (buf.length - start > MAX_RESPONSE_HEAD_BYTES) {
           this.#fail(new HttpParseError(502, 'upstream response head too large'), true);

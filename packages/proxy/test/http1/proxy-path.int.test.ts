@@ -298,6 +298,26 @@ describe('HTTP/1 proxy path (server connection → pool → backend)', () => {
     await p.close();
     garbage.close();
 
+    // Bare LF line endings: refused at once, not waited on (the head never ends in CRLF CRLF).
+    const lfOnly = net.createServer((s) =>
+      s.once('data', () => s.write('HTTP/1.1 200 OK\nContent-Length: 2\n\nok')),
+    );
+    await new Promise<void>((r) => lfOnly.listen(0, '127.0.0.1', r));
+    const lfPool = new Http1Pool({
+      connect: tcpConnector({
+        host: '127.0.0.1',
+        port: (lfOnly.address() as AddressInfo).port,
+        timeoutMs: 500,
+      }),
+    });
+    const lp = await startH1Proxy(lfPool);
+    const lfOut = await rawExchange(lp.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(lfOut).toMatch(/^HTTP\/1.1 502 Bad Gateway\r\n/);
+    expect(lfOut).toContain('bare LF line endings');
+    lfPool.close();
+    await lp.close();
+    lfOnly.close();
+
     const mid = await rawExchange(proxy.port, 'GET /abort-mid-body HTTP/1.1\r\nHost: x\r\n\r\n', 1000);
     expect(mid).toMatch(/^HTTP\/1.1 200 OK\r\n/);
     expect(mid.endsWith('only a part')).toBe(true);
