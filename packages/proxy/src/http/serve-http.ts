@@ -15,7 +15,9 @@ export class Http1ConnectionSet {
   constructor(settings: HttpServerSettings) {
     this.#timer = setInterval(() => {
       const now = performance.now();
-      for (const c of this.#live) c.checkTimeouts(now, settings.headersTimeoutMs, settings.idleTimeoutMs);
+      for (const c of this.#live) {
+        c.checkTimeouts(now, settings.headersTimeoutMs, settings.idleTimeoutMs, settings.requestTimeoutMs);
+      }
     }, 1_000);
     this.#timer.unref();
   }

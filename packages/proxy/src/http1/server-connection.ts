@@ -101,8 +101,22 @@ export class Http1ServerConnection {
    * Enforces the header timeout (408 when a request head is incomplete for `headersTimeoutMs`)
    * and the keep-alive idle timeout. Called periodically by the listener's sweeper.
    */
-  checkTimeouts(now: number, headersTimeoutMs: number, idleTimeoutMs: number): void {
-    if (this.#state !== State.Head || this.#exchange !== null) return;
+  checkTimeouts(
+    now: number,
+    headersTimeoutMs: number,
+    idleTimeoutMs: number,
+    requestTimeoutMs = 300_000,
+  ): void {
+    const exchange = this.#exchange;
+    if (exchange !== null) {
+      // A request body still arriving after the request deadline (slow-body attacks): 408 if
+      // the response has not started, else the connection is cut; the upstream is aborted.
+      if (!exchange.requestDone && now - exchange.request.receivedAt >= requestTimeoutMs) {
+        exchange.requestTimedOut(requestTimeoutMs);
+      }
+      return;
+    }
+    if (this.#state !== State.Head) return;
     if (this.#headStartedAt > 0) {
       if (now - this.#headStartedAt >= headersTimeoutMs) {
         this.#fail(new HttpParseError(408, `request head not received within ${headersTimeoutMs}ms`));
@@ -426,6 +440,19 @@ class Exchange implements ResponseHandler {
       this.decoder = null;
       this.requestDone = true;
     }
+  }
+
+  /** The request body did not complete within the request deadline. */
+  requestTimedOut(timeoutMs: number): void {
+    const error = new HttpParseError(408, `request body not received within ${timeoutMs}ms`);
+    this.#control?.abort(error);
+    this.request.body?.fail(error);
+    if (this.headSent || this.responseDone) {
+      this.responseDone = true;
+      this.conn.socket.destroy();
+      return;
+    }
+    this.onError(error);
   }
 
   /** BodyDecoderSink: request payload from the client. */

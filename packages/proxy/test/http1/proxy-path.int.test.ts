@@ -408,6 +408,42 @@ describe('HTTP/1 server connection refuses bad requests', () => {
     expect(out).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
   });
 
+  it('answers 408 when a request body does not complete within the request deadline, failing the upstream body', async () => {
+    let bodyError: Error | undefined;
+    const waiting = await startH1Proxy({
+      dispatch(req, handler) {
+        handler.onStart({ pause() {}, resume() {}, abort() {} });
+        req.body?.attach({
+          onData: () => true,
+          onEnd: () => {},
+          onError: (err) => {
+            bodyError = err;
+          },
+        });
+      },
+    });
+    try {
+      const socket = net.connect(waiting.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
+      let out = '';
+      socket.on('data', (c) => {
+        out += c.toString();
+      });
+      socket.on('error', () => {});
+      await new Promise((r) => setTimeout(r, 50));
+      // Well inside the deadline nothing happens; past it, 408 and close.
+      for (const c of waiting.connections) c.checkTimeouts(performance.now(), 10, 60_000, 60_000);
+      expect(out).toBe('');
+      for (const c of waiting.connections) c.checkTimeouts(performance.now(), 10, 60_000, 10);
+      await once(socket, 'close');
+      expect(out).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
+      expect(bodyError?.message).toMatch(/request body not received within 10ms/);
+    } finally {
+      await waiting.close();
+    }
+  });
+
   it('keeps serving other clients while one misbehaves', async () => {
     const bad = net.connect(proxy.port, '127.0.0.1');
     bad.write('GET / HTTP/1.1\r\nHost: x\r\nX: ');
