@@ -6,6 +6,7 @@ import {
   eventually,
   type RunningSkein,
   randomBaseIp,
+  randomPortOffset,
   skein,
   startSkein,
   stopLeftoverDemo,
@@ -46,7 +47,10 @@ const id = (sa: string) => `${sa}.default.serviceaccount.identity.linkerd.cluste
 describe('skein demo (loopback)', () => {
   it('runs the mesh, shows traffic over mTLS in stat, edges and tap, and stops every process', async () => {
     const baseIp = randomBaseIp();
-    demo = startSkein(['demo', '--base-ip', baseIp, '--run-dir', runDir], env);
+    demo = startSkein(
+      ['demo', '--base-ip', baseIp, '--port-offset', String(randomPortOffset()), '--run-dir', runDir],
+      env,
+    );
     const banner = await demo.waitFor(/dashboard {3}(http:\S+)[\s\S]*Press Ctrl-C to stop\./, 60_000);
     const dashboardUrl = banner[1]!;
 
@@ -153,16 +157,20 @@ describe('skein demo (loopback)', () => {
   it('refuses to start when a port is taken, naming the address and the holder, and starts nothing', async () => {
     const net = await import('node:net');
     const baseIp = randomBaseIp();
-    const taken = `${baseIp}:8085`;
-    const squatter = net.createServer().listen(8085, baseIp);
+    const offset = randomPortOffset();
+    const taken = `${baseIp}:${8085 + offset}`;
+    const squatter = net.createServer().listen(8085 + offset, baseIp);
     await new Promise((r) => squatter.once('listening', r));
     try {
       const takenDir = join(home, 'taken');
-      const res = await skein(['demo', '--base-ip', baseIp, '--run-dir', takenDir], env);
+      const res = await skein(
+        ['demo', '--base-ip', baseIp, '--port-offset', String(offset), '--run-dir', takenDir],
+        env,
+      );
       expect(res.code).toBe(1);
       expect(res.stderr).toContain(`Error: ${taken} is taken by pid ${process.pid} (${process.execPath}`);
       expect(res.stderr).toContain(
-        'the local mesh needs it for the controller API. Stop that process, or choose other addresses (--base-ip).',
+        'the local mesh needs it for the controller API. Stop that process, or choose other addresses (--base-ip) or ports (--port-offset).',
       );
       expect(existsSync(takenDir)).toBe(false);
     } finally {
@@ -173,7 +181,17 @@ describe('skein demo (loopback)', () => {
   it('stops everything and exits 1, naming the process, when one dies while the demo runs', async () => {
     runDir = join(home, 'dies');
     demo = startSkein(
-      ['demo', '--base-ip', randomBaseIp(), '--run-dir', runDir, '--no-traffic', '--no-dashboard'],
+      [
+        'demo',
+        '--base-ip',
+        randomBaseIp(),
+        '--port-offset',
+        String(randomPortOffset()),
+        '--run-dir',
+        runDir,
+        '--no-traffic',
+        '--no-dashboard',
+      ],
       env,
     );
     await demo.waitFor(/Press Ctrl-C to stop\./, 60_000);

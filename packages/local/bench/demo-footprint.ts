@@ -52,6 +52,8 @@ async function run(label: string, nodeFlags: string[] | undefined) {
     },
     runDir: join(dir, 'run'),
     baseIp,
+    // Away from Linkerd's ports, which other work on this machine may hold on every address.
+    portOffset: 10_000 + Math.floor(Math.random() * 12_000),
     advertise: false,
     env: { PATH: process.env.PATH },
     ...(nodeFlags === undefined ? {} : { nodeFlags }),

@@ -21,6 +21,8 @@ export interface PortHolder {
   readonly pid: number;
   /** Its command line, joined by spaces. */
   readonly command: string;
+  /** It listens on every address (0.0.0.0 or ::), so another base address does not avoid it. */
+  readonly everyAddress: boolean;
 }
 
 /** An address the mesh needs is taken. The message names the address and, when known, the holder. */
@@ -36,10 +38,14 @@ export class PortTakenError extends SkeinError {
     const who =
       holder === undefined
         ? 'another process (not found in /proc: it may belong to another user)'
-        : `pid ${holder.pid} (${holder.command})`;
+        : `pid ${holder.pid} (${holder.command})${holder.everyAddress ? ', listening on every address' : ''}`;
+    const remedy =
+      holder?.everyAddress === true
+        ? 'Stop that process, or move every port of the mesh (--port-offset).'
+        : 'Stop that process, or choose other addresses (--base-ip) or ports (--port-offset).';
     super(
       LocalMeshErrorCode.PortTaken,
-      `${address} is taken by ${who}; the local mesh needs it for ${purpose}. Stop that process, or choose other addresses (--base-ip).`,
+      `${address} is taken by ${who}; the local mesh needs it for ${purpose}. ${remedy}`,
     );
     this.address = address;
     this.purpose = purpose;

@@ -47,6 +47,8 @@ export interface LocalMeshOptions {
   readonly baseIp?: string;
   /** Start the topology's traffic generators (default true). */
   readonly traffic?: boolean;
+  /** Added to every port the mesh listens on (default 0: Linkerd's ports). */
+  readonly portOffset?: number;
   /**
    * The environment every process starts from (PATH, HOME, XDG_RUNTIME_DIR, …); the mesh adds
    * each component's own variables. Default: PATH only.
@@ -112,6 +114,7 @@ export class LocalMesh {
       mode,
       ...(options.baseIp === undefined ? {} : { baseIp: options.baseIp }),
       ...(options.traffic === undefined ? {} : { traffic: options.traffic }),
+      ...(options.portOffset === undefined ? {} : { portOffset: options.portOffset }),
     });
     this.#recorder = new RunRecorder(options.runDir);
   }

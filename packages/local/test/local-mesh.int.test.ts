@@ -10,7 +10,7 @@ import { ComponentFailedError, PortTakenError } from '../src/errors.js';
 import type { LocalMeshEvent } from '../src/events.js';
 import { LocalMesh } from '../src/local-mesh.js';
 import type { MeshTopology } from '../src/plan/topology.js';
-import { randomBaseIp } from './support/base-ip.js';
+import { randomBaseIp, randomPortOffset } from './support/base-ip.js';
 
 const app = (name: string) => fileURLToPath(new URL(`../../../apps/${name}/dist/main.js`, import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -72,6 +72,7 @@ describe('LocalMesh over loopback', () => {
       binaries,
       runDir,
       baseIp: randomBaseIp(),
+      portOffset: randomPortOffset(),
       advertise: false,
       scrapeIntervalMs: 500,
       env: { PATH: process.env.PATH },
@@ -137,14 +138,16 @@ describe('LocalMesh over loopback', () => {
 
   it('refuses to start when a port is taken, naming it and its holder, and starts nothing', async () => {
     const baseIp = randomBaseIp();
+    const portOffset = randomPortOffset();
     const serverIp = baseIp.replace(/\.1$/, '.2');
-    const squatter = net.createServer().listen(4143, serverIp);
+    const squatter = net.createServer().listen(4143 + portOffset, serverIp);
     await once(squatter, 'listening');
     const mesh = new LocalMesh({
       topology: topology(),
       binaries,
       runDir: join(root, 'taken'),
       baseIp,
+      portOffset,
       advertise: false,
     });
     const events: LocalMeshEvent[] = [];
@@ -153,7 +156,7 @@ describe('LocalMesh over loopback', () => {
       const err = await mesh.start().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PortTakenError);
       expect((err as Error).message).toContain(
-        `${serverIp}:4143 is taken by pid ${process.pid} (${process.execPath}`,
+        `${serverIp}:${4143 + portOffset} is taken by pid ${process.pid} (${process.execPath}`,
       );
       expect((err as Error).message).toContain(
         'the local mesh needs it for the proxy inbound listener of server-0',
@@ -170,6 +173,7 @@ describe('LocalMesh over loopback', () => {
       binaries,
       runDir: join(root, 'dies'),
       baseIp: randomBaseIp(),
+      portOffset: randomPortOffset(),
       advertise: false,
     });
     const started: number[] = [];

@@ -68,6 +68,24 @@ describe('planLocalMesh', () => {
   });
 });
 
+describe('port offset', () => {
+  it('moves every port the mesh listens on, and nothing else', () => {
+    const plan = planLocalMesh({ topology, mode: 'loopback', portOffset: 10_000 });
+    expect(plan.controlPlanePorts.controller).toBe(18_085);
+    expect(plan.proxyPorts).toEqual({ outbound: 14_140, inbound: 14_143, admin: 14_191, control: 14_190 });
+    const web = plan.pods.find((p) => p.name === 'web-0')!;
+    expect(web.appPort).toBe(18_080);
+    const ctx = appContext(plan, web);
+    expect(ctx.listenAddr(8080)).toBe('127.0.1.4:18080');
+    expect(ctx.outboundProxy).toBe('127.0.1.4:14140');
+    // Service ports are names in explicit mode, not listened on: they stay.
+    expect(ctx.serviceAddr('web')).toBe('web-svc.default.svc.cluster.local:80');
+    expect(() => planLocalMesh({ topology, mode: 'loopback', portOffset: 60_000 })).toThrow(
+      'portOffset: expected an integer from 0 to 55539, got "60000"',
+    );
+  });
+});
+
 describe('what apps are told', () => {
   it('in loopback mode: listen on the pod IP, dial services by name through the sidecar', () => {
     const plan = planLocalMesh({ topology, mode: 'loopback', baseIp: '127.0.9.1' });

@@ -24,11 +24,11 @@ describe('listeningInodes', () => {
    1: 0000000000000000FFFF00000101017F:1F94 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5555 1 0 100 0 0 10 0
 `;
   it('finds listeners on the address or on the wildcard of the port, in IPv4 and IPv6 tables', () => {
-    expect(listeningInodes(tcp, tcp6, '127.1.1.1', 8080)).toEqual(['1111']);
+    expect(listeningInodes(tcp, tcp6, '127.1.1.1', 8080)).toEqual([{ inode: '1111', everyAddress: false }]);
     expect(listeningInodes(tcp, tcp6, '127.1.1.1', 8081)).toEqual([]); // established, not listening
-    expect(listeningInodes(tcp, tcp6, '127.9.9.9', 8082)).toEqual(['3333']); // 0.0.0.0
-    expect(listeningInodes(tcp, tcp6, '127.9.9.9', 8083)).toEqual(['4444']); // [::]
-    expect(listeningInodes(tcp, tcp6, '127.1.1.1', 8084)).toEqual(['5555']); // ::ffff:127.1.1.1
+    expect(listeningInodes(tcp, tcp6, '127.9.9.9', 8082)).toEqual([{ inode: '3333', everyAddress: true }]); // 0.0.0.0
+    expect(listeningInodes(tcp, tcp6, '127.9.9.9', 8083)).toEqual([{ inode: '4444', everyAddress: true }]); // [::]
+    expect(listeningInodes(tcp, tcp6, '127.1.1.1', 8084)).toEqual([{ inode: '5555', everyAddress: false }]); // ::ffff:127.1.1.1
     expect(listeningInodes(tcp, tcp6, '127.1.1.2', 8084)).toEqual([]);
   });
 });
@@ -42,6 +42,7 @@ describe.skipIf(process.platform !== 'linux')('findPortHolder', () => {
       const holder = await findPortHolder(ip, port);
       expect(holder?.pid).toBe(process.pid);
       expect(holder?.command).toContain(process.execPath);
+      expect(holder?.everyAddress).toBe(false);
       expect(await findPortHolder(ip, port + 1 === 65536 ? 1 : port + 1)).toBeUndefined();
     } finally {
       server.close();
@@ -73,8 +74,24 @@ describe('checkAddressesFree', () => {
       expect(taken.address).toBe(`${ip}:${port}`);
       expect(taken.message).toMatch(
         new RegExp(
-          `^${ip.replaceAll('.', '\\.')}:${port} is taken by pid ${process.pid} \\(.*\\); the local mesh needs it for the proxy inbound listener of web-0\\.`,
+          `^${ip.replaceAll('.', '\\.')}:${port} is taken by pid ${process.pid} \\(.*\\); the local mesh needs it for the proxy inbound listener of web-0\\. Stop that process, or choose other addresses \\(--base-ip\\) or ports \\(--port-offset\\)\\.$`,
         ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says when the holder listens on every address, where only other ports help', async () => {
+    const server = await hold('0.0.0.0');
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const err = await checkAddressesFree([
+        { ip: randomBaseIp(), port, purpose: 'the controller API' },
+      ]).catch((e: unknown) => e);
+      expect((err as PortTakenError).holder).toMatchObject({ pid: process.pid, everyAddress: true });
+      expect((err as Error).message).toMatch(
+        /\), listening on every address; the local mesh needs it for the controller API\. Stop that process, or move every port of the mesh \(--port-offset\)\.$/,
       );
     } finally {
       server.close();

@@ -13,6 +13,7 @@ interface DemoFlags {
   dashboard: boolean;
   baseIp?: string;
   rate: string;
+  portOffset: string;
   runDir?: string;
   readyTimeout: string;
 }
@@ -23,6 +24,13 @@ export function defaultRunDir(env: NodeJS.ProcessEnv, baseIp: string, uid: numbe
   return runtime !== undefined && runtime !== ''
     ? join(runtime, 'skein', `demo-${baseIp}`)
     : join(tmpdir(), `skein-demo-${uid ?? 'user'}-${baseIp}`);
+}
+
+function parsePortOffset(text: string): number {
+  const offset = Number(text);
+  if (!/^\d+$/.test(text) || offset > 55_000)
+    throw new Error(`--port-offset: expected a number from 0 to 55000, got "${text}"`);
+  return offset;
 }
 
 function parseRate(text: string): number {
@@ -55,6 +63,11 @@ export const demoCommand: SkeinCommand = {
       )
       .option('--rate <visits>', 'vote-bot visits per second (each a list and a vote)', '5')
       .option(
+        '--port-offset <n>',
+        "added to every port the mesh listens on, when Linkerd's ports are taken on every address",
+        '0',
+      )
+      .option(
         '--run-dir <dir>',
         'where keys, generated files and logs go (default: one per base address under $XDG_RUNTIME_DIR or the temp directory)',
       )
@@ -63,6 +76,7 @@ export const demoCommand: SkeinCommand = {
         const problem = typeStrippingProblem(process.features, process.version);
         if (problem !== undefined) throw new Error(problem);
         const rate = parseRate(flags.rate);
+        const portOffset = parsePortOffset(flags.portOffset);
         const readyTimeoutMs = parseDuration(flags.readyTimeout, '--ready-timeout');
         const netns = flags.netns === true;
         const programs = findDemoPrograms(import.meta.url, process.execPath, {
@@ -76,6 +90,7 @@ export const demoCommand: SkeinCommand = {
           runDir: flags.runDir ?? defaultRunDir(process.env, baseIp, process.getuid?.()),
           mode: netns ? 'netns' : 'loopback',
           baseIp,
+          portOffset,
           traffic: flags.traffic,
           env: process.env,
           readyTimeoutMs,

@@ -14,6 +14,14 @@ export function randomBaseIp(): string {
   return `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.1`;
 }
 
+/**
+ * A port offset for one test run (10000..21999): the mesh's ports land under the ephemeral
+ * range and away from Linkerd's, which another test's process may hold on every address.
+ */
+export function randomPortOffset(): number {
+  return 10_000 + Math.floor(Math.random() * 12_000);
+}
+
 /** `skein <args>` to completion. */
 export function skein(
   args: string[],

@@ -69,6 +69,10 @@ export function proxyComponent(inputs: ProxyInputs): ComponentSpec {
     LINKERD2_PROXY_DESTINATION_SVC_ADDR: `${controlPlane.host}:${cp.destination}`,
     ...svc('DESTINATION'),
     LINKERD2_PROXY_DESTINATION_CONTEXT: context,
+    // A new target's first requests wait this long for its profile (and so its identity) before
+    // going out without one. 500 ms is short for a laptop busy starting a dozen processes, and
+    // a request sent without the profile is sent without mTLS and without destination labels.
+    LINKERD2_PROXY_DESTINATION_PROFILE_INITIAL_TIMEOUT: '3s',
     ...(inputs.profileNetworks === undefined
       ? {}
       : { LINKERD2_PROXY_DESTINATION_PROFILE_NETWORKS: inputs.profileNetworks }),
@@ -76,7 +80,7 @@ export function proxyComponent(inputs: ProxyInputs): ComponentSpec {
     ...svc('POLICY'),
     LINKERD2_PROXY_POLICY_WORKLOAD: context,
     LINKERD2_PROXY_SHUTDOWN_GRACE_PERIOD: '1s',
-    ...(pod.workload.port === undefined ? {} : { LINKERD2_PROXY_INBOUND_PORTS: String(pod.workload.port) }),
+    ...(pod.appPort === undefined ? {} : { LINKERD2_PROXY_INBOUND_PORTS: String(pod.appPort) }),
     ...(loopback ? { SKEIN_PROXY_OUTBOUND_BIND_IP: pod.ip } : {}),
   };
   const ready: ReadinessCheck = { kind: 'http', url: `http://${pod.ip}:${p.admin}/ready` };
@@ -96,8 +100,8 @@ export function appComponent(plan: MeshPlan, pod: PodPlan): ComponentSpec {
   const ready: ReadinessCheck =
     command.ready !== undefined
       ? { kind: 'line', pattern: command.ready }
-      : pod.workload.port !== undefined
-        ? { kind: 'tcp', host: pod.ip, port: pod.workload.port }
+      : pod.appPort !== undefined
+        ? { kind: 'tcp', host: pod.ip, port: pod.appPort }
         : { kind: 'line', pattern: /./ };
   return {
     name: `${pod.name}.app`,

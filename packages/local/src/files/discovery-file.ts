@@ -16,13 +16,13 @@ export function discoveryFile(plan: MeshPlan): string {
   const profiles: unknown[] = [];
   for (const pod of plan.pods) {
     const { workload } = pod;
-    if (workload.service === undefined || workload.port === undefined) continue;
+    if (workload.service === undefined || pod.appPort === undefined) continue;
     const fqdn = serviceFqdn(plan, workload.service.name);
     authorities[`${fqdn}:${workload.service.port}`] = {
       labels: { namespace: plan.namespace, service: workload.service.name },
       endpoints: [
         {
-          address: `${pod.ip}:${workload.port}`,
+          address: `${pod.ip}:${pod.appPort}`,
           identity: pod.identity,
           protocolHint: 'h2',
           ...(plan.mode === 'loopback' ? { opaqueTransportPort: plan.proxyPorts.inbound } : {}),

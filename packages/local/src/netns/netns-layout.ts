@@ -44,6 +44,7 @@ export function controlPlanePod(plan: MeshPlan): PodPlan {
     serviceAccount: CONTROL_PLANE_ACCOUNT.serviceAccount,
     identity: controlPlaneIdentity(),
     workload: { name: 'linkerd', app: () => ({ command: 'true', args: [] }) },
+    appPort: undefined,
   };
 }
 

@@ -16,12 +16,19 @@ function ipv4FromProcHex6(hex: string): string | undefined {
   return undefined;
 }
 
+/** A listening socket found in `/proc/net/tcp*`. */
+export interface ListeningSocket {
+  readonly inode: string;
+  /** It listens on the wildcard address (0.0.0.0 or ::), which takes the port on every address. */
+  readonly everyAddress: boolean;
+}
+
 /**
- * The socket inodes listening on `ip:port` or on the wildcard address of that port (which
- * also takes it), from `/proc/net/tcp` and `/proc/net/tcp6` text.
+ * The sockets listening on `ip:port` or on the wildcard address of that port (which also takes
+ * it), from `/proc/net/tcp` and `/proc/net/tcp6` text.
  */
-export function listeningInodes(tcp: string, tcp6: string, ip: string, port: number): string[] {
-  const inodes: string[] = [];
+export function listeningInodes(tcp: string, tcp6: string, ip: string, port: number): ListeningSocket[] {
+  const inodes: ListeningSocket[] = [];
   const scan = (text: string, toIpv4: (hex: string) => string | undefined) => {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
@@ -29,7 +36,7 @@ export function listeningInodes(tcp: string, tcp6: string, ip: string, port: num
       const [addrHex, portHex] = (f[1] ?? '').split(':');
       if (addrHex === undefined || portHex === undefined || Number.parseInt(portHex, 16) !== port) continue;
       const addr = toIpv4(addrHex);
-      if (addr === ip || addr === '0.0.0.0') inodes.push(f[9]!);
+      if (addr === ip || addr === '0.0.0.0') inodes.push({ inode: f[9]!, everyAddress: addr === '0.0.0.0' });
     }
   };
   scan(tcp, ipv4FromProcHex);
@@ -47,11 +54,9 @@ export async function findPortHolder(
   proc = '/proc',
 ): Promise<PortHolder | undefined> {
   const read = (path: string) => readFile(path, 'utf8').catch(() => '');
-  const inodes = new Set(
-    listeningInodes(await read(`${proc}/net/tcp`), await read(`${proc}/net/tcp6`), ip, port),
-  );
-  if (inodes.size === 0) return undefined;
-  const wanted = new Set([...inodes].map((i) => `socket:[${i}]`));
+  const sockets = listeningInodes(await read(`${proc}/net/tcp`), await read(`${proc}/net/tcp6`), ip, port);
+  if (sockets.length === 0) return undefined;
+  const wanted = new Map(sockets.map((s) => [`socket:[${s.inode}]`, s.everyAddress]));
   let pids: string[];
   try {
     pids = (await readdir(proc)).filter((p) => /^\d+$/.test(p));
@@ -67,9 +72,10 @@ export async function findPortHolder(
     }
     for (const fd of fds) {
       const target = await readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '');
-      if (!wanted.has(target)) continue;
+      const everyAddress = wanted.get(target);
+      if (everyAddress === undefined) continue;
       const cmdline = (await read(`${proc}/${pid}/cmdline`)).split('\0').filter((a) => a !== '');
-      return { pid: Number(pid), command: cmdline.join(' ') || '?' };
+      return { pid: Number(pid), command: cmdline.join(' ') || '?', everyAddress };
     }
   }
   return undefined;

@@ -10,11 +10,11 @@ export function appContext(plan: MeshPlan, pod: PodPlan): AppContext {
     ip: pod.ip,
     mode: plan.mode,
     outboundProxy: loopback ? `${pod.ip}:${plan.proxyPorts.outbound}` : undefined,
-    listenAddr: (port) => `${loopback ? pod.ip : '0.0.0.0'}:${port}`,
+    listenAddr: (port) => `${loopback ? pod.ip : '0.0.0.0'}:${port + plan.portOffset}`,
     serviceAddr(workload) {
       const target = plan.pods.find((p) => p.workload.name === workload);
       const service = target?.workload.service;
-      if (target === undefined || service === undefined || target.workload.port === undefined)
+      if (target === undefined || service === undefined || target.appPort === undefined)
         throw new InvalidLocalMeshError(
           'serviceAddr',
           workload,
@@ -22,7 +22,7 @@ export function appContext(plan: MeshPlan, pod: PodPlan): AppContext {
         );
       return loopback
         ? `${serviceFqdn(plan, service.name)}:${service.port}`
-        : `${target.ip}:${target.workload.port}`;
+        : `${target.ip}:${target.appPort}`;
     },
   };
 }

@@ -18,8 +18,8 @@ export function wantedAddresses(plan: MeshPlan, binaries: LocalMeshBinaries): Wa
       { ip: pod.ip, port: p.admin, purpose: `the proxy admin server of ${pod.name}` },
       { ip: pod.ip, port: p.control, purpose: `the proxy tap server of ${pod.name}` },
     );
-    if (pod.workload.port !== undefined)
-      wanted.push({ ip: pod.ip, port: pod.workload.port, purpose: `the app of ${pod.name}` });
+    if (pod.appPort !== undefined)
+      wanted.push({ ip: pod.ip, port: pod.appPort, purpose: `the app of ${pod.name}` });
   }
   return wanted;
 }
@@ -43,7 +43,7 @@ export function meshEndpoints(
       name: pod.name,
       ip: pod.ip,
       adminAddr: `${pod.ip}:${plan.proxyPorts.admin}`,
-      appAddr: pod.workload.port === undefined ? undefined : `${pod.ip}:${pod.workload.port}`,
+      appAddr: pod.appPort === undefined ? undefined : `${pod.ip}:${pod.appPort}`,
     })),
     runDir,
     processes,

@@ -56,6 +56,8 @@ export interface PodPlan {
   readonly serviceAccount: string;
   /** Its mTLS identity, `<sa>.<ns>.serviceaccount.identity.linkerd.cluster.local`. */
   readonly identity: string;
+  /** The port its app listens on: the workload's port plus the plan's port offset. */
+  readonly appPort: number | undefined;
 }
 
 /** Everything a local mesh will run and where: computed before anything starts. */
@@ -66,6 +68,8 @@ export interface MeshPlan {
   readonly controlPlaneIp: string;
   readonly controlPlanePorts: ControlPlanePorts;
   readonly proxyPorts: ProxyPorts;
+  /** Added to every port (see {@link PlanOptions.portOffset}). */
+  readonly portOffset: number;
   /** Pods in start order (traffic generators last). */
   readonly pods: readonly PodPlan[];
   /** `cluster.local`. */
@@ -86,6 +90,11 @@ export interface PlanOptions {
   readonly baseIp?: string;
   /** Start the traffic generators (default true). */
   readonly traffic?: boolean;
+  /**
+   * Added to every port the mesh listens on — control plane, proxies, apps — for a machine where
+   * something listens on Linkerd's ports on every address (default 0).
+   */
+  readonly portOffset?: number;
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -168,6 +177,16 @@ export function planLocalMesh(options: PlanOptions): MeshPlan {
     ...workloads.filter((w) => w.traffic !== true),
     ...workloads.filter((w) => w.traffic === true),
   ];
+  const offset = options.portOffset ?? 0;
+  const highest = Math.max(
+    ...Object.values(CONTROL_PLANE_PORTS),
+    ...Object.values(PROXY_PORTS),
+    ...workloads.map((w) => w.port ?? 0),
+  );
+  if (!Number.isInteger(offset) || offset < 0 || highest + offset > 65535)
+    throw new InvalidLocalMeshError('portOffset', String(offset), `an integer from 0 to ${65535 - highest}`);
+  const shift = <T extends object>(ports: T): T =>
+    Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, (v as number) + offset])) as T;
   const [a, b, c, d] = octets!;
   if (d === 0 || d + ordered.length > 254)
     throw new InvalidLocalMeshError(
@@ -183,14 +202,16 @@ export function planLocalMesh(options: PlanOptions): MeshPlan {
       ip: `${a}.${b}.${c}.${d + i + 1}`,
       serviceAccount,
       identity: identityOf(serviceAccount, topology.namespace),
+      appPort: workload.port === undefined ? undefined : workload.port + offset,
     };
   });
   return {
     mode,
     namespace: topology.namespace,
     controlPlaneIp: baseIp,
-    controlPlanePorts: CONTROL_PLANE_PORTS,
-    proxyPorts: PROXY_PORTS,
+    controlPlanePorts: shift(CONTROL_PLANE_PORTS),
+    proxyPorts: shift(PROXY_PORTS),
+    portOffset: offset,
     pods,
     clusterDomain: 'cluster.local',
     controlPlaneNamespace: 'linkerd',

@@ -5,3 +5,12 @@
 export function randomBaseIp(): string {
   return `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.1`;
 }
+
+/**
+ * A port offset for one test (10000..21999): the mesh's ports land between 14140 and 31995,
+ * under the ephemeral range, so a process listening on Linkerd's ports on every address
+ * (another test's destination on :8090, say) does not collide.
+ */
+export function randomPortOffset(): number {
+  return 10_000 + Math.floor(Math.random() * 12_000);
+}
