@@ -18,6 +18,8 @@ export interface ControllerAppConfig {
   readonly discoveryFile: string | undefined;
   /** kubeconfig for the Kubernetes inventory and SubjectAccessReview. */
   readonly kubeconfig: string | undefined;
+  /** With Kubernetes, only pods meshed by the control plane of this namespace can be tapped. */
+  readonly controllerNamespace: string | undefined;
   /** Prometheus base URL; without it, the built-in scraper. */
   readonly prometheusUrl: string | undefined;
   /** Built-in scraper interval, ms. */
@@ -47,6 +49,11 @@ const FLAGS = {
     undefined,
   ],
   kubeconfig: ['KUBECONFIG', 'kubeconfig (default: in-cluster, then ~/.kube/config)', undefined],
+  'controller-namespace': [
+    'SKEIN_CONTROLLER_CONTROLLER_NAMESPACE',
+    'control plane namespace: with Kubernetes, only pods it meshed can be tapped (default: any control plane)',
+    undefined,
+  ],
   'prometheus-url': [
     'SKEIN_CONTROLLER_PROMETHEUS_URL',
     'query this Prometheus; default: the built-in scraper',
@@ -161,6 +168,7 @@ export function readConfig(
     inventoryFile,
     discoveryFile: raw('discovery-file')[0],
     kubeconfig: raw('kubeconfig')[0],
+    controllerNamespace: raw('controller-namespace')[0],
     prometheusUrl,
     scrapeIntervalMs,
     tapAllowUsers: (raw('tap-allow-users')[0] ?? '*')

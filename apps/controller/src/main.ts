@@ -45,7 +45,12 @@ async function inventoryFor(
   if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
   else kubeConfig.loadFromDefault();
   return {
-    inventory: new KubernetesInventory({ kubeConfig }),
+    inventory: new KubernetesInventory({
+      kubeConfig,
+      ...(config.controllerNamespace === undefined
+        ? {}
+        : { controlPlaneNamespace: config.controllerNamespace }),
+    }),
     policy: subjectAccessReviewPolicy(kubeConfig),
   };
 }

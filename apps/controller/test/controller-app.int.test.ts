@@ -21,6 +21,13 @@ describe('skein-controller configuration', () => {
     expect(c.advertiseLocal).toBe(true);
     expect(readConfig(['--addr', '127.0.0.1:1'], { SKEIN_CONTROLLER_ADDR: ':9000' }).addr.port).toBe(1);
     expect(readConfig([], {}).advertiseLocal).toBe(false);
+    // Tap on Kubernetes: only this control plane's pods when set, any by default.
+    expect(c.controllerNamespace).toBeUndefined();
+    expect(
+      readConfig(['--controller-namespace', 'linkerd'], { SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: 'x' })
+        .controllerNamespace,
+    ).toBe('linkerd');
+    expect(readConfig([], { SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: 'mesh' }).controllerNamespace).toBe('mesh');
   });
 
   it('reports every bad value at once, naming each', () => {

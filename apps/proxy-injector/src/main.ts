@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, SkeinError } from '@skein/core';
 import {
+  type AdmissionHandler,
+  checkTapServiceName,
   createInjectorAdmissionHandler,
+  createTapInjectorAdmissionHandler,
   Injector,
   InjectorMetrics,
   parseListenAddress,
@@ -19,6 +22,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 const options = parseOptions(process.argv.slice(2), version);
+const TAP_INJECT_PATH = '/tap-inject';
 const logger = createLogger({
   filter: options.logLevel,
   format: options.logFormat,
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
   if (options.kubeconfig === undefined) kc.loadFromDefault();
   else kc.loadFromFile(options.kubeconfig);
   const registry = new Registry();
+  const getNamespace = namespaceLookup(kc);
   const handler = createInjectorAdmissionHandler({
     injector: new Injector({
       values,
@@ -54,11 +59,22 @@ async function main(): Promise<void> {
       controlPlaneNamespace: options.controllerNamespace,
       createdBy: `skein/proxy-injector ${version}`,
     }),
-    getNamespace: namespaceLookup(kc),
+    getNamespace,
     getOwner: ownerLookup(kc),
     metrics: new InjectorMetrics(registry),
     logger,
   });
+  // Linkerd runs the tap injector as its own webhook; here it is a second path of this server,
+  // registered by its own MutatingWebhookConfiguration (ADR 0023).
+  const handlers: Record<string, AdmissionHandler> = {};
+  if (options.tapServiceName !== undefined) {
+    handlers[TAP_INJECT_PATH] = createTapInjectorAdmissionHandler({
+      tapServiceName: checkTapServiceName(options.tapServiceName, '--tap-service-name'),
+      controlPlaneNamespace: options.controllerNamespace,
+      getNamespace,
+      logger,
+    });
+  }
   let ready = false;
   const admin = await startAdminServer({
     registry,
@@ -68,6 +84,7 @@ async function main(): Promise<void> {
   });
   const webhook = await startAdmissionServer({
     handler,
+    handlers,
     certificate: { certFile: options.tlsCert, keyFile: options.tlsKey },
     host: addr.host,
     port: addr.port,
@@ -75,7 +92,11 @@ async function main(): Promise<void> {
   });
   ready = true;
   logger.info(
-    { addr: `${addr.host}:${webhook.port}`, adminAddr: `${adminAddr.host}:${admin.port}` },
+    {
+      tapInjector: options.tapServiceName === undefined ? 'off' : TAP_INJECT_PATH,
+      addr: `${addr.host}:${webhook.port}`,
+      adminAddr: `${adminAddr.host}:${admin.port}`,
+    },
     'proxy injector listening',
   );
   const shutdown = (signal: string): void => {

@@ -16,6 +16,8 @@ export interface InjectorAppOptions {
   readonly tlsKey: string;
   /** Helm values of the installation (the `linkerd-config` ConfigMap's `values`). */
   readonly values: string;
+  /** Identity of the tap service; when set, the tap injector is served at `/tap-inject`. */
+  readonly tapServiceName?: string;
   /** Log filter (`info`, `warn,skein=debug`). */
   readonly logLevel: string;
   /** `plain` or `json`. */
@@ -62,6 +64,12 @@ export function parseOptions(argv: readonly string[], version: string): Injector
       new Option('--values <file>', 'Helm values of the installation')
         .env(env('VALUES'))
         .default('/var/run/linkerd/config/values'),
+    )
+    .addOption(
+      new Option(
+        '--tap-service-name <identity>',
+        'serve the tap injector at /tap-inject, allowing this identity to tap meshed pods (e.g. linkerd-tap.linkerd.serviceaccount.identity.linkerd.cluster.local)',
+      ).env(env('TAP_SERVICE_NAME')),
     )
     .addOption(new Option('--log-level <filter>', 'log filter').env(env('LOG_LEVEL')).default('info'))
     .addOption(

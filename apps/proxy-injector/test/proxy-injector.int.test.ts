@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyJsonPatch, type JsonPatchOperation } from '@skein/inject';
 import {
   type KubeApiServer,
   type RunningProcess,
@@ -43,14 +44,14 @@ let app: RunningProcess;
 let webhookPort: number;
 let adminPort: number;
 
-function post(body: unknown): Promise<{ status: number; body: string }> {
+function post(body: unknown, path = '/', port = webhookPort): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
     const req = request(
       {
         host: '127.0.0.1',
-        port: webhookPort,
-        path: '/',
+        port,
+        path,
         method: 'POST',
         ca: cert.cert,
         servername: 'localhost',
@@ -201,6 +202,12 @@ describe('skein-proxy-injector (process)', () => {
     expect((await fetch(`http://127.0.0.1:${adminPort}/ready`)).status).toBe(200);
   });
 
+  it('does not serve the tap injector without --tap-service-name', async () => {
+    const res = await post(podReview('emojivoto'), '/tap-inject');
+    expect(res.status).toBe(404);
+    expect(app.stdout()).toMatch(/"tapInjector":"off"/);
+  });
+
   it('exits 0 on SIGTERM', async () => {
     app.child.kill('SIGTERM');
     expect(await app.exited).toEqual({ code: 0, signal: null });
@@ -216,6 +223,11 @@ describe('skein-proxy-injector configuration errors', () => {
       /cannot read the values file \/nonexistent\/values \(--values\): ENOENT/,
     ],
     ['a bad listen address', ['--addr', 'localhost:8443'], /invalid --addr="localhost:8443"/],
+    [
+      'a tap service name that is not a DNS name',
+      ['--tap-service-name', 'linkerd tap'],
+      /invalid --tap-service-name="linkerd tap": expected the tap service identity/,
+    ],
     [
       'an invalid value',
       ['--values', 'BAD_VALUES'],
@@ -237,5 +249,70 @@ describe('skein-proxy-injector configuration errors', () => {
     ]);
     expect((await p.exited).code).toBe(1);
     expect(messages(p)).toMatch(message);
+  });
+});
+
+describe('skein-proxy-injector --tap-service-name (process)', () => {
+  const TAP = 'linkerd-tap.linkerd.serviceaccount.identity.linkerd.cluster.local';
+
+  it('serves the tap injector at /tap-inject for pods the proxy injector meshed', async () => {
+    const tapApp = await startApp(
+      [
+        '--addr',
+        '127.0.0.1:0',
+        '--admin-addr',
+        '127.0.0.1:0',
+        '--kubeconfig',
+        join(dir, 'kubeconfig'),
+        '--tls-cert',
+        join(dir, 'tls.crt'),
+        '--tls-key',
+        join(dir, 'tls.key'),
+        '--values',
+        join(dir, 'values'),
+        '--log-format',
+        'json',
+        '--log-level',
+        'debug',
+        '--tap-service-name',
+        TAP,
+      ],
+      LISTENING,
+    );
+    try {
+      const port = Number(tapApp.readyMatch![1]);
+      expect(tapApp.stdout()).toMatch(/"tapInjector":"\/tap-inject"/);
+      // First the proxy injector's patch, as the API server applies it before calling the next webhook.
+      const review = podReview('emojivoto');
+      const injected = JSON.parse((await post(review, '/', port)).body).response as { patch: string };
+      const pod = structuredClone(review.request.object) as Record<string, unknown>;
+      applyJsonPatch(
+        pod,
+        JSON.parse(Buffer.from(injected.patch, 'base64').toString()) as JsonPatchOperation[],
+      );
+      const tapped = JSON.parse(
+        (await post({ ...review, request: { ...review.request, object: pod } }, '/tap-inject', port)).body,
+      ).response as { allowed: boolean; patch: string };
+      expect(tapped.allowed).toBe(true);
+      const patch = JSON.parse(Buffer.from(tapped.patch, 'base64').toString()) as {
+        op: string;
+        path: string;
+        value: unknown;
+      }[];
+      expect(patch).toEqual([
+        { op: 'add', path: '/metadata/annotations/viz.linkerd.io~1tap-enabled', value: 'true' },
+        {
+          op: 'add',
+          path: expect.stringMatching(/^\/spec\/(init)?[cC]ontainers\/\d+\/env\/-$/),
+          value: { name: 'LINKERD2_PROXY_TAP_SVC_NAME', value: TAP },
+        },
+      ]);
+      // A pod without the proxy gets nothing.
+      const plain = JSON.parse((await post(podReview('emojivoto'), '/tap-inject', port)).body).response;
+      expect(plain).toEqual({ uid: expect.any(String), allowed: true });
+      expect(tapApp.stdout()).toMatch(/"reason":"not_meshed","msg":"tap injection skipped"/);
+    } finally {
+      await tapApp.close();
+    }
   });
 });

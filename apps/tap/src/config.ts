@@ -12,6 +12,8 @@ export interface TapAppConfig {
   readonly discoveryFile: string | undefined;
   /** kubeconfig. */
   readonly kubeconfig: string | undefined;
+  /** With Kubernetes, only pods meshed by the control plane of this namespace can be tapped. */
+  readonly controllerNamespace: string | undefined;
   /** Users allowed to tap with a static inventory (`*` = everyone). */
   readonly tapAllowUsers: readonly string[];
   /** Take the caller from X-Remote-User/Group. */
@@ -32,6 +34,11 @@ const FLAGS = {
     undefined,
   ],
   kubeconfig: ['KUBECONFIG', 'kubeconfig (default: in-cluster, then ~/.kube/config)', undefined],
+  'controller-namespace': [
+    'SKEIN_TAP_CONTROLLER_NAMESPACE',
+    'control plane namespace: with Kubernetes, only pods it meshed can be tapped (default: any control plane)',
+    undefined,
+  ],
   'tap-allow-users': [
     'SKEIN_TAP_ALLOW_USERS',
     'users allowed to tap with a static inventory (comma list, * = all)',
@@ -118,6 +125,7 @@ export function readConfig(
     inventoryFile: raw('inventory')[0],
     discoveryFile: raw('discovery-file')[0],
     kubeconfig: raw('kubeconfig')[0],
+    controllerNamespace: raw('controller-namespace')[0],
     tapAllowUsers: list('tap-allow-users'),
     trustRemoteUserHeaders: read('trust-remote-user-headers', parseBool, false),
     ignoredHeaders: list('ignore-headers'),

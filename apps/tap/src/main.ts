@@ -35,7 +35,12 @@ async function sources(config: TapAppConfig): Promise<{ inventory: Inventory; po
   if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
   else kubeConfig.loadFromDefault();
   return {
-    inventory: new KubernetesInventory({ kubeConfig }),
+    inventory: new KubernetesInventory({
+      kubeConfig,
+      ...(config.controllerNamespace === undefined
+        ? {}
+        : { controlPlaneNamespace: config.controllerNamespace }),
+    }),
     policy: subjectAccessReviewPolicy(kubeConfig),
   };
 }

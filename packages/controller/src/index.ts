@@ -43,6 +43,7 @@ export {
 export {
   KubernetesInventory,
   type KubernetesInventoryOptions,
+  type PodTapContext,
   podInfoFromKubernetes,
 } from './inventory/kubernetes-inventory.js';
 export { compileLabelSelector } from './inventory/label-selector.js';

@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { staticTapPolicy, TapAggregator, TapNotFoundError } from '@skein/tap';
 import { type KubeApiServer, startKubeApiServer } from '@skein/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +18,8 @@ function pod(
   opts: {
     meshed?: boolean;
     tap?: boolean;
+    namespace?: string;
+    controlPlane?: string;
     owner?: object;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
@@ -27,9 +30,13 @@ function pod(
     kind: 'Pod',
     metadata: {
       name,
-      namespace: 'demo',
-      labels: opts.labels ?? {},
-      annotations: opts.annotations ?? {},
+      namespace: opts.namespace ?? 'demo',
+      // What the proxy injector and then the tap injector write.
+      labels: {
+        ...(opts.meshed ? { 'linkerd.io/control-plane-ns': opts.controlPlane ?? 'linkerd' } : {}),
+        ...opts.labels,
+      },
+      annotations: { ...(opts.tap ? { 'viz.linkerd.io/tap-enabled': 'true' } : {}), ...opts.annotations },
       ...(opts.owner ? { ownerReferences: [opts.owner] } : {}),
     },
     spec: {
@@ -47,7 +54,7 @@ function pod(
                     ? [
                         {
                           name: 'LINKERD2_PROXY_TAP_SVC_NAME',
-                          value: 'tap.linkerd-viz.serviceaccount.identity.linkerd.cluster.local',
+                          value: 'linkerd-tap.linkerd.serviceaccount.identity.linkerd.cluster.local',
                         },
                       ]
                     : []),
@@ -88,6 +95,37 @@ beforeAll(async () => {
       labels: { app: 'db' },
     }),
   );
+  // Tapped by hand-written env alone, without the tap injector's annotation.
+  const sts = (n: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    name: n,
+    uid: `u-${n}`,
+    controller: true,
+  });
+  const untapped = pod('cache-0', '10.1.0.4', { meshed: true, owner: sts('cache') });
+  untapped.spec.containers[1]!.env!.push({
+    name: 'LINKERD2_PROXY_TAP_SVC_NAME',
+    value: 'linkerd-tap.linkerd.serviceaccount.identity.linkerd.cluster.local',
+  });
+  api.store.create(untapped);
+  api.store.create(
+    pod('vault-0', '10.1.0.5', {
+      meshed: true,
+      tap: true,
+      owner: sts('vault'),
+      annotations: { 'viz.linkerd.io/disable-tap': 'true' },
+    }),
+  );
+  api.store.create(
+    pod('other-0', '10.1.0.6', { meshed: true, tap: true, owner: sts('other'), controlPlane: 'mesh2' }),
+  );
+  api.store.create({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'quiet', annotations: { 'viz.linkerd.io/disable-tap': 'true' } },
+  });
+  api.store.create(pod('q-0', '10.1.0.7', { meshed: true, tap: true, owner: sts('q'), namespace: 'quiet' }));
   api.store.create({
     apiVersion: 'v1',
     kind: 'Service',
@@ -134,7 +172,7 @@ describe('KubernetesInventory', () => {
     const resolver = inventoryTapResolver(new KubernetesInventory({ kubeConfig: kc }));
     const pods = await resolver.resolveTapTarget({ namespace: 'demo', kind: 'deploy', name: 'web' });
     expect(pods.filter((p) => p.tappable).map((p) => p.tapAddress)).toEqual(['10.1.0.1:4190']);
-    expect(pods.find((p) => !p.tappable)?.reason).toMatch(/tap is not enabled/);
+    expect(pods.find((p) => !p.tappable)?.reason).toMatch(/^not annotated viz\.linkerd\.io\/tap-enabled=true/);
     const db = await resolver.resolveTapTarget({ namespace: 'demo', kind: 'sts', name: 'db' });
     expect(db[0]!.reason).toBe('not meshed');
     await expect(
@@ -142,6 +180,43 @@ describe('KubernetesInventory', () => {
     ).rejects.toThrow('tap: deployment/nope in namespace demo not found');
     await expect(resolver.resolveTapTarget({ namespace: 'demo', kind: 'gizmo' })).rejects.toThrow(
       /kind: expected a resource kind/,
+    );
+  });
+
+  it('taps only pods meshed by this control plane, annotated by the tap injector and not opted out', async () => {
+    const resolver = inventoryTapResolver(
+      new KubernetesInventory({ kubeConfig: kc, controlPlaneNamespace: 'linkerd' }),
+    );
+    const reason = async (namespace: string, name: string) => {
+      const [p] = await resolver.resolveTapTarget({ namespace, kind: 'sts', name });
+      return p!.tappable ? 'tappable' : p!.reason;
+    };
+    expect(await reason('demo', 'cache')).toBe(
+      'not annotated viz.linkerd.io/tap-enabled=true: the tap injector did not run when it was created (restart it to enable tap)',
+    );
+    expect(await reason('demo', 'vault')).toBe('tap is disabled by viz.linkerd.io/disable-tap on the pod');
+    expect(await reason('demo', 'other')).toBe(
+      'meshed by the control plane in namespace mesh2, not this one (linkerd)',
+    );
+    expect(await reason('quiet', 'q')).toBe(
+      'tap is disabled by viz.linkerd.io/disable-tap on namespace quiet',
+    );
+    // Without a control-plane namespace, any control plane's pods qualify.
+    const any = inventoryTapResolver(new KubernetesInventory({ kubeConfig: kc }));
+    expect((await any.resolveTapTarget({ namespace: 'demo', kind: 'sts', name: 'other' }))[0]!.tappable).toBe(
+      true,
+    );
+    // None qualify: NotFound with the reasons.
+    const tap = new TapAggregator({ resolver, policy: staticTapPolicy({ users: ['alice'] }) });
+    await expect(
+      tap.open(
+        { target: { namespace: 'demo', kind: 'statefulset', name: 'vault' } },
+        { user: 'alice', groups: [] },
+      ),
+    ).rejects.toThrow(
+      new TapNotFoundError(
+        'tap: no pods to tap for statefulset/vault in namespace demo: pod demo/vault-0: tap is disabled by viz.linkerd.io/disable-tap on the pod',
+      ),
     );
   });
 

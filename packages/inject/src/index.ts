@@ -1,6 +1,7 @@
 /**
- * `@skein/inject`: Linkerd's proxy injector as pure functions over plain Kubernetes objects,
- * plus the YAML stream handling of `skein inject` and the admission webhooks.
+ * `@skein/inject`: Linkerd's proxy injector (and viz's tap injector) as pure functions over
+ * plain Kubernetes objects, plus the YAML stream handling of `skein inject` and the admission
+ * webhooks.
  *
  * @packageDocumentation
  */
@@ -74,6 +75,15 @@ export {
   type TransformManifestsResult,
   transformManifests,
 } from './stream/transform-manifests.js';
+export {
+  checkTapServiceName,
+  serviceAccountIdentity,
+  TapInjection,
+  type TapInjectOptions,
+  type TapInjectResult,
+  type TapSkipReason,
+  tapInjectPod,
+} from './tap/tap-injection.js';
 export { type InjectOptions, Injector, type InjectorOptions } from './transform/injector.js';
 export type { InjectMutator, MutatorContext } from './transform/mutator.js';
 export type { InjectResult } from './transform/results.js';
@@ -125,3 +135,7 @@ export {
 export { type AdmissionLabels, InjectorMetrics } from './webhook/injector-metrics.js';
 export { type ListenAddress, parseListenAddress } from './webhook/listen-address.js';
 export { createServiceProfileAdmissionHandler } from './webhook/sp-validator-handler.js';
+export {
+  createTapInjectorAdmissionHandler,
+  type TapInjectorHandlerOptions,
+} from './webhook/tap-injector-handler.js';

@@ -88,7 +88,7 @@ export { publicValues } from './render/config-values.js';
 export { GRAFANA_DASHBOARDS_PATH } from './render/grafana.js';
 export { installOrder, uninstallOrder } from './render/install-order.js';
 export type { KubeObject, ServicePort } from './render/kube-types.js';
-export { COMPONENT_APPS, type ComponentName, Port, ResourceName } from './render/names.js';
+export { COMPONENT_APPS, type ComponentName, Port, ResourceName, WebhookPath } from './render/names.js';
 export { type PrometheusConfigOptions, prometheusScrapeConfig } from './render/prometheus-config.js';
 export {
   clusterRoleName,
@@ -97,6 +97,7 @@ export {
   expectedServiceAccounts,
 } from './render/rbac.js';
 export { renderControlPlane } from './render/render-control-plane.js';
+export { tapServiceIdentity } from './render/viz.js';
 export { type Installation, readInstallation } from './upgrade/read-installation.js';
 export { resolveUpgradeConfig, type UpgradeInput } from './upgrade/upgrade-config.js';
 export {

@@ -159,6 +159,58 @@ describe('renderControlPlane', () => {
     expect(Buffer.from(secret['key.pem']!, 'base64').toString()).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
+  it('registers the tap injector after the proxy injector, on its Service, for the tap Deployment identity', () => {
+    const proxyHook = (
+      find('MutatingWebhookConfiguration', 'linkerd-proxy-injector-webhook-config').webhooks as Record<
+        string,
+        unknown
+      >[]
+    )[0]!;
+    const tapConfig = find('MutatingWebhookConfiguration', 'linkerd-tap-injector-webhook-config');
+    // The API server calls mutating webhook configurations in name order: proxy first.
+    const names = objects
+      .filter((o) => o.kind === 'MutatingWebhookConfiguration')
+      .map((o) => o.metadata!.name!);
+    expect(names.sort()).toEqual([
+      'linkerd-proxy-injector-webhook-config',
+      'linkerd-tap-injector-webhook-config',
+    ]);
+    const [tapHook] = tapConfig.webhooks as Record<string, unknown>[];
+    expect(tapHook).toEqual({
+      ...proxyHook,
+      name: 'linkerd-tap-injector.linkerd.io',
+      clientConfig: {
+        ...(proxyHook.clientConfig as object),
+        service: { name: 'linkerd-proxy-injector', namespace: 'linkerd', path: '/tap-inject' },
+      },
+      rules: [
+        {
+          operations: ['CREATE'],
+          apiGroups: [''],
+          apiVersions: ['v1'],
+          resources: ['pods'],
+          scope: 'Namespaced',
+        },
+      ],
+    });
+    const tap = find('Deployment', 'linkerd-tap');
+    const args = (
+      podSpec(find('Deployment', 'linkerd-proxy-injector')).containers[0] as unknown as { args: string[] }
+    ).args;
+    const sa = (tap.spec as { template: { spec: { serviceAccountName: string } } }).template.spec
+      .serviceAccountName;
+    expect(args).toContain(`--tap-service-name=${sa}.linkerd.serviceaccount.identity.linkerd.cluster.local`);
+    expect(find('ServiceAccount', sa).metadata?.namespace).toBe('linkerd');
+    // Tap and the controller's /api/tap select the pods of this control plane only.
+    for (const [name, variable] of [
+      ['linkerd-tap', 'SKEIN_TAP_CONTROLLER_NAMESPACE'],
+      ['linkerd-controller', 'SKEIN_CONTROLLER_CONTROLLER_NAMESPACE'],
+    ] as const) {
+      const app = podSpec(find('Deployment', name)).containers.find((c) => c.name !== 'linkerd-proxy')!;
+      expect(app.env?.find((e) => e.name === variable)?.value).toBe('linkerd');
+    }
+  });
+
   it("registers the webhooks as the spec says (failurePolicy, selectors, CA bundle from the serving certificate's CA)", () => {
     const mutating = find('MutatingWebhookConfiguration', 'linkerd-proxy-injector-webhook-config');
     const [hook] = mutating.webhooks as Record<string, unknown>[];
@@ -262,6 +314,14 @@ describe('install values', () => {
     )[0]!;
     expect(hook.failurePolicy).toBe('Fail');
     expect(hook.clientConfig.service.namespace).toBe('mesh');
+    // No tap without viz: neither its webhook nor the injector's tap path.
+    expect(
+      list.filter((o) => o.kind === 'MutatingWebhookConfiguration').map((o) => o.metadata?.name),
+    ).toEqual(['linkerd-proxy-injector-webhook-config']);
+    expect(podSpec(find('Deployment', 'linkerd-proxy-injector', list)).containers[0]).not.toHaveProperty(
+      'args',
+      expect.arrayContaining([expect.stringMatching(/^--tap-service-name=/)]),
+    );
     expect(proxyEnv(d, 'LINKERD2_PROXY_DESTINATION_SVC_ADDR')).toBe(
       'linkerd-dst-headless.mesh.svc.cluster.local.:8086',
     );

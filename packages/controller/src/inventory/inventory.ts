@@ -42,6 +42,8 @@ export interface PodInfo {
   readonly proxy?: PodProxy;
   /** Whether the pod may be tapped (meshed, tap enabled, not disabled by annotation). */
   readonly tapEnabled: boolean;
+  /** Why it may not be tapped, when `tapEnabled` is false and the inventory knows. */
+  readonly tapDisabledReason?: string;
   /** Whether it is running (and ready). */
   readonly running: boolean;
 }

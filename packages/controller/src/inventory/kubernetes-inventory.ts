@@ -15,9 +15,24 @@ export interface KubernetesInventoryOptions {
   readonly kubeConfig: KubeConfig;
   /** Cluster domain for service FQDNs (default `cluster.local`). */
   readonly clusterDomain?: string;
+  /**
+   * Namespace of this control plane: pods meshed by another one (`linkerd.io/control-plane-ns`)
+   * cannot be tapped. Default: pods of any control plane can.
+   */
+  readonly controlPlaneNamespace?: string;
 }
 
 const PROXY_CONTAINER = 'linkerd-proxy';
+const TAP_ENABLED = 'viz.linkerd.io/tap-enabled';
+const DISABLE_TAP = 'viz.linkerd.io/disable-tap';
+const CONTROL_PLANE_NS = 'linkerd.io/control-plane-ns';
+// Go's strconv.ParseBool, as Linkerd reads these annotations.
+const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+function isTrue(annotations: Readonly<Record<string, string>> | undefined, name: string): boolean {
+  const value = annotations?.[name];
+  return value !== undefined && TRUE_WORDS.has(value);
+}
 const OWNER_KINDS: Record<string, WorkloadKind> = {
   Deployment: 'deployment',
   StatefulSet: 'statefulset',
@@ -33,13 +48,46 @@ function portOf(addr: string | undefined, fallback: number): number {
   return m === null ? fallback : Number(m[1]);
 }
 
+/** What decides whether a pod can be tapped, besides the pod itself. */
+export interface PodTapContext {
+  /** `viz.linkerd.io/disable-tap` is set on the pod's namespace. */
+  readonly namespaceTapDisabled?: boolean;
+  /** This control plane's namespace; pods meshed by another are not tappable. Default: any. */
+  readonly controlPlaneNamespace?: string;
+}
+
+function tapProblem(
+  pod: V1Pod,
+  meshed: boolean,
+  tapSvc: string | undefined,
+  context: PodTapContext,
+): string | undefined {
+  const meta = pod.metadata ?? {};
+  if (!meshed) return 'not meshed';
+  const controlPlane = meta.labels?.[CONTROL_PLANE_NS];
+  const mine = context.controlPlaneNamespace;
+  if (mine !== undefined && controlPlane !== mine)
+    return `meshed by ${controlPlane === undefined ? 'no known control plane' : `the control plane in namespace ${controlPlane}`}, not this one (${mine})`;
+  if (context.namespaceTapDisabled === true)
+    return `tap is disabled by ${DISABLE_TAP} on namespace ${meta.namespace ?? 'default'}`;
+  if (isTrue(meta.annotations, DISABLE_TAP)) return `tap is disabled by ${DISABLE_TAP} on the pod`;
+  if (!isTrue(meta.annotations, TAP_ENABLED))
+    return `not annotated ${TAP_ENABLED}=true: the tap injector did not run when it was created (restart it to enable tap)`;
+  if (tapSvc === undefined) return 'its proxy has no LINKERD2_PROXY_TAP_SVC_NAME: tap is off in the proxy';
+  return undefined;
+}
+
 /**
  * Reads a pod the way Linkerd does: meshed when it runs the `linkerd-proxy` container; admin
  * and tap ports from the proxy's `LINKERD2_PROXY_{ADMIN,CONTROL}_LISTEN_ADDR` (4191, 4190);
- * tappable when `LINKERD2_PROXY_TAP_SVC_NAME` is set and `viz.linkerd.io/disable-tap` is not
- * "true"; a ReplicaSet owner named `<deployment>-<pod-template-hash>` counts as the Deployment.
+ * tappable, as Linkerd's tap API selects pods, when meshed by this control plane, annotated
+ * `viz.linkerd.io/tap-enabled=true` by the tap injector with `LINKERD2_PROXY_TAP_SVC_NAME` set,
+ * and not opted out with `viz.linkerd.io/disable-tap` on the pod or its namespace (otherwise
+ * `tapDisabledReason` says why); a ReplicaSet owner named `<deployment>-<pod-template-hash>`
+ * counts as the Deployment. A boolean `context` is the namespace's `disable-tap`.
  */
-export function podInfoFromKubernetes(pod: V1Pod, namespaceTapDisabled = false): PodInfo {
+export function podInfoFromKubernetes(pod: V1Pod, context: PodTapContext | boolean = {}): PodInfo {
+  const tapContext = typeof context === 'boolean' ? { namespaceTapDisabled: context } : context;
   const meta = pod.metadata ?? {};
   const labels = meta.labels ?? {};
   const proxy =
@@ -56,11 +104,11 @@ export function podInfoFromKubernetes(pod: V1Pod, namespaceTapDisabled = false):
         ? { kind: 'deployment', name: ref.name.slice(0, -hash.length - 1) }
         : { kind: OWNER_KINDS[ref.kind]!, name: ref.name };
   }
-  const tapDisabled = namespaceTapDisabled || meta.annotations?.['viz.linkerd.io/disable-tap'] === 'true';
   const meshed = proxy !== undefined;
   const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const tapSvc = env.get('LINKERD2_PROXY_TAP_SVC_NAME');
   const identity = env.get('LINKERD2_PROXY_IDENTITY_LOCAL_NAME');
+  const tapProblemText = tapProblem(pod, meshed, tapSvc, tapContext);
   return {
     namespace: meta.namespace ?? 'default',
     name: meta.name ?? '',
@@ -82,7 +130,8 @@ export function podInfoFromKubernetes(pod: V1Pod, namespaceTapDisabled = false):
           },
         }
       : {}),
-    tapEnabled: meshed && tapSvc !== undefined && !tapDisabled,
+    tapEnabled: tapProblemText === undefined,
+    ...(tapProblemText === undefined || !meshed ? {} : { tapDisabledReason: tapProblemText }),
     running: pod.status?.phase === 'Running' && ready,
   };
 }
@@ -92,11 +141,13 @@ export class KubernetesInventory implements Inventory {
   readonly #core: CoreV1Api;
   readonly #custom: CustomObjectsApi;
   readonly #domain: string;
+  readonly #controlPlane: string | undefined;
 
   constructor(options: KubernetesInventoryOptions) {
     this.#core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.#custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.#domain = options.clusterDomain ?? 'cluster.local';
+    this.#controlPlane = options.controlPlaneNamespace;
   }
 
   async namespaces(): Promise<string[]> {
@@ -114,7 +165,12 @@ export class KubernetesInventory implements Inventory {
         : this.#core.listNamespacedPod({ namespace }),
     );
     const disabled = await this.#tapDisabledNamespaces();
-    return list.items.map((p) => podInfoFromKubernetes(p, disabled.has(p.metadata?.namespace ?? '')));
+    return list.items.map((p) =>
+      podInfoFromKubernetes(p, {
+        namespaceTapDisabled: disabled.has(p.metadata?.namespace ?? ''),
+        ...(this.#controlPlane === undefined ? {} : { controlPlaneNamespace: this.#controlPlane }),
+      }),
+    );
   }
 
   async services(namespace?: string): Promise<ServiceInfo[]> {
@@ -179,7 +235,7 @@ export class KubernetesInventory implements Inventory {
       const list = await this.#core.listNamespace();
       return new Set(
         list.items
-          .filter((n) => n.metadata?.annotations?.['viz.linkerd.io/disable-tap'] === 'true')
+          .filter((n) => isTrue(n.metadata?.annotations, DISABLE_TAP))
           .map((n) => n.metadata?.name ?? ''),
       );
     } catch {

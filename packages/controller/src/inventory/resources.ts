@@ -132,7 +132,8 @@ function tapPod(p: PodInfo): TapPod {
   const reason = !p.meshed
     ? 'not meshed'
     : p.proxy?.tapAddress === undefined || !p.tapEnabled
-      ? 'tap is not enabled on its proxy (LINKERD2_PROXY_TAP_SVC_NAME unset or viz.linkerd.io/disable-tap)'
+      ? (p.tapDisabledReason ??
+        'tap is not enabled on its proxy (LINKERD2_PROXY_TAP_SVC_NAME unset or viz.linkerd.io/disable-tap)')
       : !p.running
         ? 'not running'
         : undefined;

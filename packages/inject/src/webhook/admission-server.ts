@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { type Logger, nullLogger } from '@skein/core';
+import { ConfigError, type Logger, nullLogger } from '@skein/core';
 import { AdmissionReviewError } from '../errors.js';
 import { type AdmissionResponse, parseAdmissionReview, reviewResponse } from './admission-review.js';
 import {
@@ -27,6 +27,11 @@ export interface AdmissionServerOptions {
   readonly host?: string;
   /** Path of the webhook; `/` as Linkerd registers it. */
   readonly path?: string;
+  /**
+   * More webhooks on the same server and certificate, by path (`{ '/tap-inject': tapHandler }`),
+   * each registered by its own webhook configuration.
+   */
+  readonly handlers?: Readonly<Record<string, AdmissionHandler>>;
   /** Largest accepted body; {@link MAX_ADMISSION_BODY_BYTES} by default. */
   readonly maxBodyBytes?: number;
   /** Logger; quiet by default. */
@@ -79,17 +84,40 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
+/** The handler of each path. */
+type Routes = ReadonlyMap<string, AdmissionHandler>;
+
+function routesOf(options: AdmissionServerOptions): Routes {
+  const routes = new Map<string, AdmissionHandler>([[options.path ?? '/', options.handler]]);
+  for (const [path, handler] of Object.entries(options.handlers ?? {})) {
+    if (!path.startsWith('/') || routes.has(path))
+      throw new ConfigError(
+        'handlers',
+        path,
+        `a path starting with / other than ${[...routes.keys()].join(', ')}`,
+      );
+    routes.set(path, handler);
+  }
+  return routes;
+}
+
+function describeRoutes(routes: Routes): string {
+  const paths = [...routes.keys()];
+  return paths.length === 1 ? `the webhook is at ${paths[0]}` : `the webhooks are at ${paths.join(', ')}`;
+}
+
 async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   options: AdmissionServerOptions,
+  routes: Routes,
   limit: number,
 ): Promise<void> {
   const logger = options.logger ?? nullLogger;
-  const path = options.path ?? '/';
   const url = new URL(req.url ?? '/', 'https://webhook');
-  if (url.pathname !== path)
-    return sendText(res, 404, `not found: ${url.pathname} (the webhook is at ${path})`);
+  const handler = routes.get(url.pathname);
+  if (handler === undefined)
+    return sendText(res, 404, `not found: ${url.pathname} (${describeRoutes(routes)})`);
   if (req.method !== 'POST') return sendText(res, 405, `method ${req.method} not allowed: expected POST`);
   const type = req.headers['content-type'] ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
@@ -113,7 +141,7 @@ async function answer(
   }
   let response: AdmissionResponse;
   try {
-    response = await options.handler(review.request);
+    response = await handler(review.request);
   } catch (err) {
     logger.error({ err }, 'admission handler failed');
     const message = err instanceof Error ? err.message : String(err);
@@ -125,20 +153,24 @@ async function answer(
 }
 
 /**
- * Starts an HTTPS admission webhook (AdmissionReview v1 and v1beta1): POST JSON to `path`,
- * bodies capped at 10 MiB (413 above), malformed reviews answered 400 with the reason, handler
- * failures answered `allowed: false`. Mounted certificate files are reloaded when they change.
+ * Starts an HTTPS admission webhook (AdmissionReview v1 and v1beta1): POST JSON to `path` (or
+ * to another path of `handlers`), bodies capped at 10 MiB (413 above), malformed reviews
+ * answered 400 with the reason, handler failures answered `allowed: false`, other paths 404.
+ * Mounted certificate files are reloaded when they change.
+ *
+ * @throws {ConfigError} when a path of `handlers` does not start with `/` or is served twice.
  */
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const logger = options.logger ?? nullLogger;
   const limit = options.maxBodyBytes ?? MAX_ADMISSION_BODY_BYTES;
+  const routes = routesOf(options);
   const initial = isPaths(options.certificate)
     ? await readCertificateFiles(options.certificate)
     : options.certificate;
   const server: Server = createServer(
     { cert: initial.cert, key: initial.key, minVersion: 'TLSv1.2' },
     (req, res) => {
-      answer(req, res, options, limit).catch((err: unknown) => {
+      answer(req, res, options, routes, limit).catch((err: unknown) => {
         logger.error({ err }, 'admission request failed');
         if (!res.headersSent) sendText(res, 500, 'internal error');
         else res.destroy();

@@ -21,6 +21,8 @@ export const ResourceName = {
   proxyInjector: 'linkerd-proxy-injector',
   proxyInjectorSecret: 'linkerd-proxy-injector-k8s-tls',
   proxyInjectorWebhook: 'linkerd-proxy-injector-webhook-config',
+  /** Linkerd viz's name; served by the proxy injector at {@link WebhookPath}.tapInjector. */
+  tapInjectorWebhook: 'linkerd-tap-injector-webhook-config',
   controller: 'linkerd-controller',
   tap: 'linkerd-tap',
   web: 'linkerd-web',
@@ -28,6 +30,12 @@ export const ResourceName = {
   prometheusConfig: 'linkerd-prometheus-config',
   grafanaDashboards: 'linkerd-grafana-dashboards',
   heartbeat: 'linkerd-heartbeat',
+} as const;
+
+/** Paths the proxy injector serves its webhooks at. */
+export const WebhookPath = {
+  proxyInjector: '/',
+  tapInjector: '/tap-inject',
 } as const;
 
 /** Control-plane components, as in the `linkerd.io/control-plane-component` label. */

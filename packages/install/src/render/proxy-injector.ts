@@ -2,11 +2,13 @@ import type { InstallConfig } from '../values/install-config.js';
 import type { KubeObject } from './kube-types.js';
 import { skeinImage } from './labels.js';
 import { Port, ResourceName } from './names.js';
+import { tapServiceIdentity } from './viz.js';
 import { componentDeployment, componentService, httpProbe } from './workload.js';
 
 /**
  * The proxy injector (:8443 behind Service port 443), reading the installation's values from
- * `linkerd-config` and its serving certificate from `linkerd-proxy-injector-k8s-tls`.
+ * `linkerd-config` and its serving certificate from `linkerd-proxy-injector-k8s-tls`; with viz
+ * enabled it also serves the tap injector, for the identity of the tap Deployment.
  */
 export function renderProxyInjector(config: InstallConfig): KubeObject[] {
   const cp = config.controlPlane;
@@ -27,6 +29,7 @@ export function renderProxyInjector(config: InstallConfig): KubeObject[] {
           '--values=/var/run/linkerd/config/values',
           `--log-level=${cp.controllerLogLevel}`,
           `--log-format=${cp.controllerLogFormat}`,
+          ...(cp.skein.viz.enabled ? [`--tap-service-name=${tapServiceIdentity(config)}`] : []),
         ],
         ports: [
           { name: 'proxy-injector', containerPort: Port.proxyInjector },

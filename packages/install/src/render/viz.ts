@@ -1,3 +1,4 @@
+import { serviceAccountIdentity } from '@skein/inject';
 import type { InstallConfig } from '../values/install-config.js';
 import type { KubeObject } from './kube-types.js';
 import { skeinImage } from './labels.js';
@@ -14,6 +15,19 @@ export function prometheusUrl(config: InstallConfig): string {
   const cp = config.controlPlane;
   if (cp.prometheusUrl !== '') return cp.prometheusUrl;
   return cp.skein.prometheus.enabled ? serviceUrl(config, ResourceName.prometheus, Port.prometheus) : '';
+}
+
+/**
+ * The mTLS identity of the tap Deployment's pods (service account `linkerd-tap`): the proxy
+ * injector writes it into `LINKERD2_PROXY_TAP_SVC_NAME`, so proxies serve tap to it alone.
+ */
+export function tapServiceIdentity(config: InstallConfig): string {
+  return serviceAccountIdentity({
+    serviceAccount: ResourceName.tap,
+    namespace: config.namespace,
+    controlPlaneNamespace: config.namespace,
+    trustDomain: config.trustDomain,
+  });
 }
 
 function env(vars: Record<string, string>): { name: string; value: string }[] {
@@ -46,6 +60,7 @@ export function renderViz(config: InstallConfig): KubeObject[] {
           image: skeinImage(config, 'controller'),
           env: env({
             SKEIN_CONTROLLER_ADDR: `:${Port.controllerApi}`,
+            SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: config.namespace,
             ...(prometheus === '' ? {} : { SKEIN_CONTROLLER_PROMETHEUS_URL: prometheus }),
             ...log('CONTROLLER'),
           }),
@@ -64,7 +79,12 @@ export function renderViz(config: InstallConfig): KubeObject[] {
         {
           name: 'tap',
           image: skeinImage(config, 'tap'),
-          env: env({ SKEIN_TAP_ADDR: `:${Port.tapApi}`, ...log('TAP') }),
+          env: env({
+            SKEIN_TAP_ADDR: `:${Port.tapApi}`,
+            // Tap selects this control plane's pods only, as Linkerd's tap API does.
+            SKEIN_TAP_CONTROLLER_NAMESPACE: config.namespace,
+            ...log('TAP'),
+          }),
           ports: [{ name: 'http', containerPort: Port.tapApi }],
           livenessProbe: httpProbe('/ready', Port.tapApi, 10),
           readinessProbe: httpProbe('/ready', Port.tapApi),

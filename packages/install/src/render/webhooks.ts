@@ -1,7 +1,7 @@
 import type { InstallConfig } from '../values/install-config.js';
 import type { KubeObject } from './kube-types.js';
 import { commonLabels } from './labels.js';
-import { ResourceName } from './names.js';
+import { ResourceName, WebhookPath } from './names.js';
 
 function caBundle(pem: string): string {
   return Buffer.from(pem).toString('base64');
@@ -14,6 +14,9 @@ function caBundle(pem: string): string {
  *   Ignore), namespaces without `config.linkerd.io/admission-webhooks=disabled` other than
  *   kube-system and cert-manager, objects without `linkerd.io/control-plane-component` or
  *   `linkerd.io/cni-resource`, timeout `proxyInjector.timeoutSeconds` (10 s).
+ * - `linkerd-tap-injector-webhook-config` (mutating, with viz): CREATE of pods, path
+ *   `/tap-inject` of the same Service and certificate, the same selectors and policy; its name
+ *   sorts after the proxy injector's, so the API server calls it on the pod with its proxy.
  * - `linkerd-sp-validator-webhook-config` (validating): CREATE and UPDATE of ServiceProfiles.
  */
 export function renderWebhookConfigurations(config: InstallConfig): KubeObject[] {
@@ -24,39 +27,43 @@ export function renderWebhookConfigurations(config: InstallConfig): KubeObject[]
   const validatorCa = cp.profileValidator.externalSecret
     ? cp.profileValidator.caBundle
     : config.webhooks.profileValidator!.caBundle;
+  const injectorHook = (name: string, path: string, resources: string[]) => ({
+    name,
+    clientConfig: {
+      service: { name: ResourceName.proxyInjector, namespace: config.namespace, path },
+      caBundle: caBundle(injectorCa),
+    },
+    failurePolicy: cp.webhookFailurePolicy,
+    admissionReviewVersions: ['v1', 'v1beta1'],
+    sideEffects: 'None',
+    timeoutSeconds: cp.proxyInjector.timeoutSeconds,
+    reinvocationPolicy: 'Never',
+    namespaceSelector: cp.proxyInjector.namespaceSelector,
+    ...(cp.proxyInjector.objectSelector === undefined
+      ? {}
+      : { objectSelector: cp.proxyInjector.objectSelector }),
+    rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources, scope: 'Namespaced' }],
+  });
+  const tapInjector: KubeObject[] = cp.skein.viz.enabled
+    ? [
+        {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'MutatingWebhookConfiguration',
+          metadata: { name: ResourceName.tapInjectorWebhook, labels: commonLabels(config, 'tap') },
+          webhooks: [injectorHook('linkerd-tap-injector.linkerd.io', WebhookPath.tapInjector, ['pods'])],
+        },
+      ]
+    : [];
   return [
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
       metadata: { name: ResourceName.proxyInjectorWebhook, labels: commonLabels(config, 'proxy-injector') },
       webhooks: [
-        {
-          name: 'linkerd-proxy-injector.linkerd.io',
-          clientConfig: {
-            service: { name: ResourceName.proxyInjector, namespace: config.namespace, path: '/' },
-            caBundle: caBundle(injectorCa),
-          },
-          failurePolicy: cp.webhookFailurePolicy,
-          admissionReviewVersions: ['v1', 'v1beta1'],
-          sideEffects: 'None',
-          timeoutSeconds: cp.proxyInjector.timeoutSeconds,
-          reinvocationPolicy: 'Never',
-          namespaceSelector: cp.proxyInjector.namespaceSelector,
-          ...(cp.proxyInjector.objectSelector === undefined
-            ? {}
-            : { objectSelector: cp.proxyInjector.objectSelector }),
-          rules: [
-            {
-              operations: ['CREATE'],
-              apiGroups: [''],
-              apiVersions: ['v1'],
-              resources: ['pods', 'services'],
-              scope: 'Namespaced',
-            },
-          ],
-        },
+        injectorHook('linkerd-proxy-injector.linkerd.io', WebhookPath.proxyInjector, ['pods', 'services']),
       ],
     },
+    ...tapInjector,
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',

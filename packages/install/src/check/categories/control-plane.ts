@@ -120,7 +120,10 @@ export const linkerdConfig: CheckCategory = {
       'l5d-existence-mwc',
       'admissionregistration.k8s.io/v1',
       'MutatingWebhookConfiguration',
-      async () => [ResourceName.proxyInjectorWebhook],
+      async (ctx) => [
+        ResourceName.proxyInjectorWebhook,
+        ...((await ctx.installed()).controlPlane.skein.viz.enabled ? [ResourceName.tapInjectorWebhook] : []),
+      ],
     ),
     existence(
       'l5d-existence-vwc',
