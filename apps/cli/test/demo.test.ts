@@ -116,6 +116,7 @@ describe('skein demo flags', () => {
       '--no-dashboard',
       '--base-ip <ip>',
       '--rate <visits>',
+      '--port-offset <n>',
       '--run-dir <dir>',
     ])
       expect(stdout).toContain(flag);
@@ -123,6 +124,7 @@ describe('skein demo flags', () => {
 
   it.each([
     [['--rate', '0'], 'Error: --rate: expected visits per second above 0 and at most 1000, got "0"'],
+    [['--port-offset', '-5'], 'Error: --port-offset: expected a number from 0 to 55000, got "-5"'],
     [['--ready-timeout', 'soon'], 'Error: invalid --ready-timeout="soon": expected a duration'],
     [
       ['--base-ip', '10.1.2.3'],
