@@ -46,7 +46,7 @@ export {
   type PodTapContext,
   podInfoFromKubernetes,
 } from './inventory/kubernetes-inventory.js';
-export { compileLabelSelector } from './inventory/label-selector.js';
+export { compileLabelSelector, type LabelSelectorPredicate } from './inventory/label-selector.js';
 export {
   canonicalKind,
   describeResource,

@@ -54,10 +54,15 @@ function run(tool, args) {
   });
 }
 
-/** pbts emits CommonJS-style imports and `any`; make the declarations ESM-clean and `any`-free. */
+/**
+ * pbts emits CommonJS-style imports and `any`; make the declarations ESM-clean and `any`-free.
+ * Its comments link to `verify` methods that `--no-verify` leaves out: keep the words, drop the
+ * dangling links (the API reference would fail to resolve them).
+ */
 function fixDeclarations(dts) {
   return dts
     .replace('import Long = require("long");', 'import Long from "long";')
+    .replace(/\{@link [\w.]+\.verify\|verify\}/g, 'verify')
     .replaceAll('static fromObject(object: { [k: string]: any })', 'static fromObject(object: object)')
     .replaceAll('{ [k: string]: any }', '{ [k: string]: unknown }');
 }

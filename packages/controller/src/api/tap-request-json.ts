@@ -9,7 +9,7 @@ function str(o: Record<string, unknown>, key: string, at: string): string | unde
   return v;
 }
 
-/** Validates a `/api/tap` body into a {@link TapByResourceRequest}. */
+/** Validates a `/api/tap` body into a {@link "@skein/tap".index.TapByResourceRequest | TapByResourceRequest}. */
 export function tapRequestFromJson(body: unknown): TapByResourceRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new InvalidQueryError('body', JSON.stringify(body), 'a JSON object with target');

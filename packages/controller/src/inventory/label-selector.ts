@@ -1,13 +1,14 @@
 import { InvalidQueryError } from '../errors.js';
 
-type Requirement = (labels: Readonly<Record<string, string>>) => boolean;
+/** Whether a pod's labels satisfy a label selector. */
+export type LabelSelectorPredicate = (labels: Readonly<Record<string, string>>) => boolean;
 
 /**
  * Compiles a Kubernetes equality/set label selector (`app=web,tier!=cache,env in (a,b),!beta,x`)
  * into a predicate.
  * @throws {@link InvalidQueryError} naming the part that is not a requirement.
  */
-export function compileLabelSelector(selector: string | undefined): Requirement {
+export function compileLabelSelector(selector: string | undefined): LabelSelectorPredicate {
   if (selector === undefined || selector.trim() === '') return () => true;
   const parts: string[] = [];
   let depth = 0;
@@ -27,7 +28,7 @@ export function compileLabelSelector(selector: string | undefined): Requirement 
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/;
 
-function requirement(part: string, whole: string): Requirement {
+function requirement(part: string, whole: string): LabelSelectorPredicate {
   let m = /^(\S+?)\s*(==|!=|=)\s*(\S*)$/.exec(part);
   if (m !== null && NAME.test(m[1]!)) {
     const [, key, op, value] = m as unknown as [string, string, string, string];

@@ -150,7 +150,7 @@ function tapPod(p: PodInfo): TapPod {
 
 /**
  * The tap aggregator's view of an inventory: a target's pods (unknown kinds and resources are
- * a {@link TapNotFoundError} naming them) and IP → pod for hydration (ambiguous IPs, e.g. many
+ * a {@link @skein/tap!index.TapNotFoundError | TapNotFoundError} naming them) and IP → pod for hydration (ambiguous IPs, e.g. many
  * pods on 127.0.0.1, are not hydrated).
  */
 export function inventoryTapResolver(inventory: Inventory): TapTargetResolver & { refresh(): Promise<void> } {

@@ -38,7 +38,7 @@ export interface RateQuery extends SeriesQuery {
  *
  * - {@link PrometheusMetricsSource}: `sum by (…) (rate(metric{…}[window]))` over Prometheus's
  *   HTTP API (the production path);
- * - {@link ScraperMetricsSource}: the built-in scraper's history of proxies' `/metrics`.
+ * - {@link ProxyScraper}: the built-in scraper's history of proxies' `/metrics`.
  */
 export interface MetricsSource {
   /** `sum by (by) (rate(metric{match}[window]))` at the present. */

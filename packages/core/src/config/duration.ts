@@ -2,10 +2,16 @@ import { ConfigError } from '../errors/index.js';
 
 const EXPECTED = 'a duration: an integer followed by ms, s, m, h or d (e.g. 500ms, 10s, 5m), or 0';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
 /** A duration unit accepted by {@link parseDuration}. */
-export type DurationUnit = keyof typeof UNIT_MS;
+export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd';
+
+const UNIT_MS: Readonly<Record<DurationUnit, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
 

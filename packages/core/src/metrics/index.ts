@@ -39,6 +39,7 @@ export {
   type InboundEndpointLabels,
   type InboundTls,
   inboundEndpointLabels,
+  type LabelPairs,
   type OutboundEndpointLabels,
   type OutboundTls,
   outboundEndpointLabels,

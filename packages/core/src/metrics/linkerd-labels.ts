@@ -42,10 +42,11 @@ export interface ServerRef extends ResourceRef {
   readonly port: number;
 }
 
-type Pairs = [string, string][];
+/** Label name/value pairs, in the order they are written. */
+export type LabelPairs = [name: string, value: string][];
 
 /** `target_addr`, `target_ip`, `target_port` (IPv6 addresses are bracketed in `target_addr`). */
-export function targetPairs(target: TargetAddr): Pairs {
+export function targetPairs(target: TargetAddr): LabelPairs {
   const addr = target.ip.includes(':') ? `[${target.ip}]:${target.port}` : `${target.ip}:${target.port}`;
   return [
     ['target_addr', addr],
@@ -55,7 +56,7 @@ export function targetPairs(target: TargetAddr): Pairs {
 }
 
 /** `tls` followed by `server_id`, `client_id`, `sni` or `no_tls_reason` as the status requires. */
-export function tlsPairs(status: OutboundTls | InboundTls): Pairs {
+export function tlsPairs(status: OutboundTls | InboundTls): LabelPairs {
   switch (status.tls) {
     case 'true':
       return 'serverId' in status
@@ -82,7 +83,7 @@ export function tlsPairs(status: OutboundTls | InboundTls): Pairs {
   }
 }
 
-function refPairs(prefix: string, ref: ResourceRef | undefined): Pairs {
+function refPairs(prefix: string, ref: ResourceRef | undefined): LabelPairs {
   if (ref === undefined) return [];
   return [
     [`${prefix}_group`, ref.group],
@@ -91,7 +92,7 @@ function refPairs(prefix: string, ref: ResourceRef | undefined): Pairs {
   ];
 }
 
-function prefixedPairs(prefix: string, labels: Readonly<Record<string, string>> | undefined): Pairs {
+function prefixedPairs(prefix: string, labels: Readonly<Record<string, string>> | undefined): LabelPairs {
   if (labels === undefined) return [];
   return Object.keys(labels)
     .sort()
@@ -117,7 +118,7 @@ export interface OutboundEndpointLabels {
 export function outboundEndpointLabels(o: OutboundEndpointLabels): LabelSet {
   return LabelSet.of([
     ['direction', 'outbound'],
-    ...(o.authority === undefined ? [] : ([['authority', o.authority]] as Pairs)),
+    ...(o.authority === undefined ? [] : ([['authority', o.authority]] as LabelPairs)),
     ...targetPairs(o.target),
     ...tlsPairs(o.tls),
     ...prefixedPairs('dst_', o.dst),
@@ -147,7 +148,7 @@ export interface InboundEndpointLabels {
 export function inboundEndpointLabels(o: InboundEndpointLabels): LabelSet {
   return LabelSet.of([
     ['direction', 'inbound'],
-    ...(o.authority === undefined ? [] : ([['authority', o.authority]] as Pairs)),
+    ...(o.authority === undefined ? [] : ([['authority', o.authority]] as LabelPairs)),
     ...targetPairs(o.target),
     ...tlsPairs(o.tls),
     ...serverPairs(o.server),
@@ -156,7 +157,7 @@ export function inboundEndpointLabels(o: InboundEndpointLabels): LabelSet {
   ]);
 }
 
-function serverPairs(server: ServerRef | undefined): Pairs {
+function serverPairs(server: ServerRef | undefined): LabelPairs {
   return server === undefined ? [] : [...refPairs('srv', server), ['srv_port', String(server.port)]];
 }
 

@@ -43,9 +43,10 @@ export interface ServerStreamingClientMethod<Request, Response> {
   (request: Request, options?: Partial<CallOptions>): ClientReadableStream<Response>;
 }
 
-// Maps a service definition to client methods: requests are plain objects, responses decoded.
-type AnyMethod = LinkerdMethodDefinition<never, unknown, never, unknown>;
-type ClientMethods<S extends Record<string, AnyMethod>> = {
+/** The methods of a generated client for service definition `S`: requests are plain objects, responses decoded. */
+export type LinkerdClientMethods<
+  S extends Record<string, LinkerdMethodDefinition<never, unknown, never, unknown>>,
+> = {
   [K in keyof S]: S[K] extends LinkerdMethodDefinition<infer ReqIn, unknown, never, infer ResOut, true>
     ? ServerStreamingClientMethod<ReqIn, ResOut>
     : S[K] extends LinkerdMethodDefinition<infer ReqIn, unknown, never, infer ResOut, false>
@@ -64,15 +65,15 @@ export interface LinkerdClientConstructor<C extends Client> {
 }
 
 /** A client of `io.linkerd.proxy.destination.Destination`: `get`, `getProfile`. */
-export type DestinationClient = Client & ClientMethods<typeof destinationService>;
+export type DestinationClient = Client & LinkerdClientMethods<typeof destinationService>;
 /** A client of `io.linkerd.proxy.identity.Identity`: `certify`. */
-export type IdentityClient = Client & ClientMethods<typeof identityService>;
+export type IdentityClient = Client & LinkerdClientMethods<typeof identityService>;
 /** A client of `io.linkerd.proxy.tap.Tap`: `observe`. */
-export type TapClient = Client & ClientMethods<typeof tapService>;
+export type TapClient = Client & LinkerdClientMethods<typeof tapService>;
 /** A client of `io.linkerd.proxy.inbound.InboundServerPolicies`: `getPort`, `watchPort`. */
-export type InboundServerPoliciesClient = Client & ClientMethods<typeof inboundServerPoliciesService>;
+export type InboundServerPoliciesClient = Client & LinkerdClientMethods<typeof inboundServerPoliciesService>;
 /** A client of `io.linkerd.proxy.outbound.OutboundPolicies`: `get`, `watch`. */
-export type OutboundPoliciesClient = Client & ClientMethods<typeof outboundPoliciesService>;
+export type OutboundPoliciesClient = Client & LinkerdClientMethods<typeof outboundPoliciesService>;
 
 function clientConstructor<C extends Client>(
   service: ServiceDefinition,

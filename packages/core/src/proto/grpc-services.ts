@@ -8,17 +8,16 @@ import { linkerdMethod } from './grpc-method.js';
 import type { Decoded, Encodable, MessageClass } from './messages.js';
 import { destination, identity, inbound, outbound, tap } from './messages.js';
 
-type AnyMessageClass = MessageClass<never, unknown>;
 /** A unary handler: receives the decoded request, answers with a plain object or message. */
-type Unary<Req extends AnyMessageClass, Res extends AnyMessageClass> = handleUnaryCall<
-  Decoded<Req>,
-  Encodable<Res>
->;
+export type UnaryHandler<
+  Req extends MessageClass<never, unknown>,
+  Res extends MessageClass<never, unknown>,
+> = handleUnaryCall<Decoded<Req>, Encodable<Res>>;
 /** A server-streaming handler: receives the decoded request, writes plain objects or messages. */
-type ServerStreaming<Req extends AnyMessageClass, Res extends AnyMessageClass> = handleServerStreamingCall<
-  Decoded<Req>,
-  Encodable<Res>
->;
+export type ServerStreamingHandler<
+  Req extends MessageClass<never, unknown>,
+  Res extends MessageClass<never, unknown>,
+> = handleServerStreamingCall<Decoded<Req>, Encodable<Res>>;
 
 /** Fully qualified name of the Destination service. */
 export const DESTINATION_SERVICE = 'io.linkerd.proxy.destination.Destination';
@@ -34,37 +33,40 @@ export const OUTBOUND_POLICIES_SERVICE = 'io.linkerd.proxy.outbound.OutboundPoli
 /** Handlers for {@link destinationService}, as passed to `server.addService`. */
 export interface DestinationHandlers extends UntypedServiceImplementation {
   /** `Get`: streams endpoint `Update`s for a `GetDestination`; the first must be sent at once. */
-  get: ServerStreaming<typeof destination.GetDestination, typeof destination.Update>;
+  get: ServerStreamingHandler<typeof destination.GetDestination, typeof destination.Update>;
   /** `GetProfile`: streams `DestinationProfile`s for a `GetDestination`. */
-  getProfile: ServerStreaming<typeof destination.GetDestination, typeof destination.DestinationProfile>;
+  getProfile: ServerStreamingHandler<
+    typeof destination.GetDestination,
+    typeof destination.DestinationProfile
+  >;
 }
 
 /** Handlers for {@link identityService}. */
 export interface IdentityHandlers extends UntypedServiceImplementation {
   /** `Certify`: signs the DER CSR of a `CertifyRequest`. */
-  certify: Unary<typeof identity.CertifyRequest, typeof identity.CertifyResponse>;
+  certify: UnaryHandler<typeof identity.CertifyRequest, typeof identity.CertifyResponse>;
 }
 
 /** Handlers for {@link tapService} (served by the proxy). */
 export interface TapHandlers extends UntypedServiceImplementation {
   /** `Observe`: streams `TapEvent`s matching an `ObserveRequest`. */
-  observe: ServerStreaming<typeof tap.ObserveRequest, typeof tap.TapEvent>;
+  observe: ServerStreamingHandler<typeof tap.ObserveRequest, typeof tap.TapEvent>;
 }
 
 /** Handlers for {@link inboundServerPoliciesService}. */
 export interface InboundServerPoliciesHandlers extends UntypedServiceImplementation {
   /** `GetPort`: the policy `Server` for a `PortSpec`. */
-  getPort: Unary<typeof inbound.PortSpec, typeof inbound.Server>;
+  getPort: UnaryHandler<typeof inbound.PortSpec, typeof inbound.Server>;
   /** `WatchPort`: streams the policy `Server` for a `PortSpec` as it changes. */
-  watchPort: ServerStreaming<typeof inbound.PortSpec, typeof inbound.Server>;
+  watchPort: ServerStreamingHandler<typeof inbound.PortSpec, typeof inbound.Server>;
 }
 
 /** Handlers for {@link outboundPoliciesService}. */
 export interface OutboundPoliciesHandlers extends UntypedServiceImplementation {
   /** `Get`: the `OutboundPolicy` for a `TrafficSpec`. */
-  get: Unary<typeof outbound.TrafficSpec, typeof outbound.OutboundPolicy>;
+  get: UnaryHandler<typeof outbound.TrafficSpec, typeof outbound.OutboundPolicy>;
   /** `Watch`: streams the `OutboundPolicy` for a `TrafficSpec` as it changes. */
-  watch: ServerStreaming<typeof outbound.TrafficSpec, typeof outbound.OutboundPolicy>;
+  watch: ServerStreamingHandler<typeof outbound.TrafficSpec, typeof outbound.OutboundPolicy>;
 }
 
 /**

@@ -15,6 +15,7 @@ export {
   IdentityClient,
   InboundServerPoliciesClient,
   type LinkerdClientConstructor,
+  type LinkerdClientMethods,
   OutboundPoliciesClient,
   type ServerStreamingClientMethod,
   TapClient,
@@ -34,9 +35,11 @@ export {
   OUTBOUND_POLICIES_SERVICE,
   type OutboundPoliciesHandlers,
   outboundPoliciesService,
+  type ServerStreamingHandler,
   TAP_SERVICE,
   type TapHandlers,
   tapService,
+  type UnaryHandler,
 } from './grpc-services.js';
 export {
   formatIpBytes,

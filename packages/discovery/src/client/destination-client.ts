@@ -33,8 +33,8 @@ const GIVE_UP = new Set<number>([Status.INVALID_ARGUMENT, Status.FAILED_PRECONDI
 
 /**
  * A client of the Destination API with Observables: `endpoints()` for `Get` as
- * {@link EndpointUpdate}s of {@link DiscoveredEndpoint}s (what Skein balancers consume), and
- * `profiles()` for `GetProfile` as {@link DiscoveredProfile}s.
+ * {@link @skein/core!index.EndpointUpdate | EndpointUpdate}s of {@link DiscoveredEndpoint}s (what
+ * Skein balancers consume), and `profiles()` for `GetProfile` as {@link DiscoveredProfile}s.
  *
  * Streams reconnect with backoff and keep their last state until the first message after a
  * reconnect, which replaces it (`reset`). `NotFound` means the name is not a service the server

@@ -117,3 +117,4 @@ export {
   type ServeDestinationOptions,
   serveDestination,
 } from './serve-destination.js';
+export type { TopicTranslator } from './snapshot-topic.js';

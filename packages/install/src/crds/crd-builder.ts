@@ -1,5 +1,4 @@
 import type { KubeObject } from '@skein/inject';
-import type { Schema } from './schema.js';
 
 /** One served version of a CRD. */
 export interface CrdVersion {
@@ -7,8 +6,8 @@ export interface CrdVersion {
   readonly name: string;
   /** Whether objects are stored at this version (exactly one per CRD). */
   readonly storage: boolean;
-  /** The `spec` schema. */
-  readonly spec: Schema;
+  /** The `spec` schema (OpenAPI v3, as `openAPIV3Schema` takes it). */
+  readonly spec: Record<string, unknown>;
   /** Whether `spec` is required. Default: true. */
   readonly specRequired?: boolean;
   /** Whether the version has a status subresource (status schema left open). */

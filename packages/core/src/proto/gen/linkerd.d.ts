@@ -53,7 +53,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.GetDestination.$Properties): io.linkerd.proxy.destination.GetDestination;
 
                     /**
-                     * Encodes the specified GetDestination message. Does not implicitly {@link io.linkerd.proxy.destination.GetDestination.verify|verify} messages.
+                     * Encodes the specified GetDestination message. Does not implicitly verify messages.
                      * @param message GetDestination message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -154,7 +154,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.Update.$Properties): io.linkerd.proxy.destination.Update;
 
                     /**
-                     * Encodes the specified Update message. Does not implicitly {@link io.linkerd.proxy.destination.Update.verify|verify} messages.
+                     * Encodes the specified Update message. Does not implicitly verify messages.
                      * @param message Update message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -256,7 +256,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.AddrSet.$Properties): io.linkerd.proxy.destination.AddrSet;
 
                     /**
-                     * Encodes the specified AddrSet message. Does not implicitly {@link io.linkerd.proxy.destination.AddrSet.verify|verify} messages.
+                     * Encodes the specified AddrSet message. Does not implicitly verify messages.
                      * @param message AddrSet message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -348,7 +348,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.WeightedAddrSet.$Properties): io.linkerd.proxy.destination.WeightedAddrSet;
 
                     /**
-                     * Encodes the specified WeightedAddrSet message. Does not implicitly {@link io.linkerd.proxy.destination.WeightedAddrSet.verify|verify} messages.
+                     * Encodes the specified WeightedAddrSet message. Does not implicitly verify messages.
                      * @param message WeightedAddrSet message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -462,7 +462,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.WeightedAddr.$Properties): io.linkerd.proxy.destination.WeightedAddr;
 
                     /**
-                     * Encodes the specified WeightedAddr message. Does not implicitly {@link io.linkerd.proxy.destination.WeightedAddr.verify|verify} messages.
+                     * Encodes the specified WeightedAddr message. Does not implicitly verify messages.
                      * @param message WeightedAddr message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -588,7 +588,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.TlsIdentity.$Properties): io.linkerd.proxy.destination.TlsIdentity;
 
                     /**
-                     * Encodes the specified TlsIdentity message. Does not implicitly {@link io.linkerd.proxy.destination.TlsIdentity.verify|verify} messages.
+                     * Encodes the specified TlsIdentity message. Does not implicitly verify messages.
                      * @param message TlsIdentity message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -689,7 +689,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.TlsIdentity.DnsLikeIdentity.$Properties): io.linkerd.proxy.destination.TlsIdentity.DnsLikeIdentity;
 
                         /**
-                         * Encodes the specified DnsLikeIdentity message. Does not implicitly {@link io.linkerd.proxy.destination.TlsIdentity.DnsLikeIdentity.verify|verify} messages.
+                         * Encodes the specified DnsLikeIdentity message. Does not implicitly verify messages.
                          * @param message DnsLikeIdentity message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -775,7 +775,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.TlsIdentity.UriLikeIdentity.$Properties): io.linkerd.proxy.destination.TlsIdentity.UriLikeIdentity;
 
                         /**
-                         * Encodes the specified UriLikeIdentity message. Does not implicitly {@link io.linkerd.proxy.destination.TlsIdentity.UriLikeIdentity.verify|verify} messages.
+                         * Encodes the specified UriLikeIdentity message. Does not implicitly verify messages.
                          * @param message UriLikeIdentity message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -862,7 +862,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.AuthorityOverride.$Properties): io.linkerd.proxy.destination.AuthorityOverride;
 
                     /**
-                     * Encodes the specified AuthorityOverride message. Does not implicitly {@link io.linkerd.proxy.destination.AuthorityOverride.verify|verify} messages.
+                     * Encodes the specified AuthorityOverride message. Does not implicitly verify messages.
                      * @param message AuthorityOverride message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -948,7 +948,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.NoEndpoints.$Properties): io.linkerd.proxy.destination.NoEndpoints;
 
                     /**
-                     * Encodes the specified NoEndpoints message. Does not implicitly {@link io.linkerd.proxy.destination.NoEndpoints.verify|verify} messages.
+                     * Encodes the specified NoEndpoints message. Does not implicitly verify messages.
                      * @param message NoEndpoints message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -1043,7 +1043,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.ProtocolHint.$Properties): io.linkerd.proxy.destination.ProtocolHint;
 
                     /**
-                     * Encodes the specified ProtocolHint message. Does not implicitly {@link io.linkerd.proxy.destination.ProtocolHint.verify|verify} messages.
+                     * Encodes the specified ProtocolHint message. Does not implicitly verify messages.
                      * @param message ProtocolHint message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -1141,7 +1141,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.ProtocolHint.H2.$Properties): io.linkerd.proxy.destination.ProtocolHint.H2;
 
                         /**
-                         * Encodes the specified H2 message. Does not implicitly {@link io.linkerd.proxy.destination.ProtocolHint.H2.verify|verify} messages.
+                         * Encodes the specified H2 message. Does not implicitly verify messages.
                          * @param message H2 message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1221,7 +1221,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.ProtocolHint.Opaque.$Properties): io.linkerd.proxy.destination.ProtocolHint.Opaque;
 
                         /**
-                         * Encodes the specified Opaque message. Does not implicitly {@link io.linkerd.proxy.destination.ProtocolHint.Opaque.verify|verify} messages.
+                         * Encodes the specified Opaque message. Does not implicitly verify messages.
                          * @param message Opaque message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1304,7 +1304,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.ProtocolHint.OpaqueTransport.$Properties): io.linkerd.proxy.destination.ProtocolHint.OpaqueTransport;
 
                         /**
-                         * Encodes the specified OpaqueTransport message. Does not implicitly {@link io.linkerd.proxy.destination.ProtocolHint.OpaqueTransport.verify|verify} messages.
+                         * Encodes the specified OpaqueTransport message. Does not implicitly verify messages.
                          * @param message OpaqueTransport message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1397,7 +1397,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.Http2ClientParams.$Properties): io.linkerd.proxy.destination.Http2ClientParams;
 
                     /**
-                     * Encodes the specified Http2ClientParams message. Does not implicitly {@link io.linkerd.proxy.destination.Http2ClientParams.verify|verify} messages.
+                     * Encodes the specified Http2ClientParams message. Does not implicitly verify messages.
                      * @param message Http2ClientParams message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -1494,7 +1494,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.Http2ClientParams.FlowControl.$Properties): io.linkerd.proxy.destination.Http2ClientParams.FlowControl;
 
                         /**
-                         * Encodes the specified FlowControl message. Does not implicitly {@link io.linkerd.proxy.destination.Http2ClientParams.FlowControl.verify|verify} messages.
+                         * Encodes the specified FlowControl message. Does not implicitly verify messages.
                          * @param message FlowControl message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1592,7 +1592,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.Http2ClientParams.KeepAlive.$Properties): io.linkerd.proxy.destination.Http2ClientParams.KeepAlive;
 
                         /**
-                         * Encodes the specified KeepAlive message. Does not implicitly {@link io.linkerd.proxy.destination.Http2ClientParams.KeepAlive.verify|verify} messages.
+                         * Encodes the specified KeepAlive message. Does not implicitly verify messages.
                          * @param message KeepAlive message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1690,7 +1690,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.Http2ClientParams.Internals.$Properties): io.linkerd.proxy.destination.Http2ClientParams.Internals;
 
                         /**
-                         * Encodes the specified Internals message. Does not implicitly {@link io.linkerd.proxy.destination.Http2ClientParams.Internals.verify|verify} messages.
+                         * Encodes the specified Internals message. Does not implicitly verify messages.
                          * @param message Internals message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -1804,7 +1804,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.DestinationProfile.$Properties): io.linkerd.proxy.destination.DestinationProfile;
 
                     /**
-                     * Encodes the specified DestinationProfile message. Does not implicitly {@link io.linkerd.proxy.destination.DestinationProfile.verify|verify} messages.
+                     * Encodes the specified DestinationProfile message. Does not implicitly verify messages.
                      * @param message DestinationProfile message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -1933,7 +1933,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.Route.$Properties): io.linkerd.proxy.destination.Route;
 
                     /**
-                     * Encodes the specified Route message. Does not implicitly {@link io.linkerd.proxy.destination.Route.verify|verify} messages.
+                     * Encodes the specified Route message. Does not implicitly verify messages.
                      * @param message Route message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2044,7 +2044,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.RetryBudget.$Properties): io.linkerd.proxy.destination.RetryBudget;
 
                     /**
-                     * Encodes the specified RetryBudget message. Does not implicitly {@link io.linkerd.proxy.destination.RetryBudget.verify|verify} messages.
+                     * Encodes the specified RetryBudget message. Does not implicitly verify messages.
                      * @param message RetryBudget message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2139,7 +2139,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.ResponseClass.$Properties): io.linkerd.proxy.destination.ResponseClass;
 
                     /**
-                     * Encodes the specified ResponseClass message. Does not implicitly {@link io.linkerd.proxy.destination.ResponseClass.verify|verify} messages.
+                     * Encodes the specified ResponseClass message. Does not implicitly verify messages.
                      * @param message ResponseClass message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2247,7 +2247,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.RequestMatch.$Properties): io.linkerd.proxy.destination.RequestMatch;
 
                     /**
-                     * Encodes the specified RequestMatch message. Does not implicitly {@link io.linkerd.proxy.destination.RequestMatch.verify|verify} messages.
+                     * Encodes the specified RequestMatch message. Does not implicitly verify messages.
                      * @param message RequestMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2356,7 +2356,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.RequestMatch.Seq.$Properties): io.linkerd.proxy.destination.RequestMatch.Seq;
 
                         /**
-                         * Encodes the specified Seq message. Does not implicitly {@link io.linkerd.proxy.destination.RequestMatch.Seq.verify|verify} messages.
+                         * Encodes the specified Seq message. Does not implicitly verify messages.
                          * @param message Seq message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -2446,7 +2446,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.PathMatch.$Properties): io.linkerd.proxy.destination.PathMatch;
 
                     /**
-                     * Encodes the specified PathMatch message. Does not implicitly {@link io.linkerd.proxy.destination.PathMatch.verify|verify} messages.
+                     * Encodes the specified PathMatch message. Does not implicitly verify messages.
                      * @param message PathMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2544,7 +2544,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.ResponseMatch.$Properties): io.linkerd.proxy.destination.ResponseMatch;
 
                     /**
-                     * Encodes the specified ResponseMatch message. Does not implicitly {@link io.linkerd.proxy.destination.ResponseMatch.verify|verify} messages.
+                     * Encodes the specified ResponseMatch message. Does not implicitly verify messages.
                      * @param message ResponseMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2649,7 +2649,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.destination.ResponseMatch.Seq.$Properties): io.linkerd.proxy.destination.ResponseMatch.Seq;
 
                         /**
-                         * Encodes the specified Seq message. Does not implicitly {@link io.linkerd.proxy.destination.ResponseMatch.Seq.verify|verify} messages.
+                         * Encodes the specified Seq message. Does not implicitly verify messages.
                          * @param message Seq message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -2742,7 +2742,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.HttpStatusRange.$Properties): io.linkerd.proxy.destination.HttpStatusRange;
 
                     /**
-                     * Encodes the specified HttpStatusRange message. Does not implicitly {@link io.linkerd.proxy.destination.HttpStatusRange.verify|verify} messages.
+                     * Encodes the specified HttpStatusRange message. Does not implicitly verify messages.
                      * @param message HttpStatusRange message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2837,7 +2837,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.destination.WeightedDst.$Properties): io.linkerd.proxy.destination.WeightedDst;
 
                     /**
-                     * Encodes the specified WeightedDst message. Does not implicitly {@link io.linkerd.proxy.destination.WeightedDst.verify|verify} messages.
+                     * Encodes the specified WeightedDst message. Does not implicitly verify messages.
                      * @param message WeightedDst message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -2944,7 +2944,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_types.HttpMethod.$Properties): io.linkerd.proxy.http_types.HttpMethod;
 
                     /**
-                     * Encodes the specified HttpMethod message. Does not implicitly {@link io.linkerd.proxy.http_types.HttpMethod.verify|verify} messages.
+                     * Encodes the specified HttpMethod message. Does not implicitly verify messages.
                      * @param message HttpMethod message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3079,7 +3079,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_types.Scheme.$Properties): io.linkerd.proxy.http_types.Scheme;
 
                     /**
-                     * Encodes the specified Scheme message. Does not implicitly {@link io.linkerd.proxy.http_types.Scheme.verify|verify} messages.
+                     * Encodes the specified Scheme message. Does not implicitly verify messages.
                      * @param message Scheme message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3187,7 +3187,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_types.Headers.$Properties): io.linkerd.proxy.http_types.Headers;
 
                     /**
-                     * Encodes the specified Headers message. Does not implicitly {@link io.linkerd.proxy.http_types.Headers.verify|verify} messages.
+                     * Encodes the specified Headers message. Does not implicitly verify messages.
                      * @param message Headers message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3275,7 +3275,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.http_types.Headers.Header.$Properties): io.linkerd.proxy.http_types.Headers.Header;
 
                         /**
-                         * Encodes the specified Header message. Does not implicitly {@link io.linkerd.proxy.http_types.Headers.Header.verify|verify} messages.
+                         * Encodes the specified Header message. Does not implicitly verify messages.
                          * @param message Header message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -3375,7 +3375,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.meta.Metadata.$Properties): io.linkerd.proxy.meta.Metadata;
 
                     /**
-                     * Encodes the specified Metadata message. Does not implicitly {@link io.linkerd.proxy.meta.Metadata.verify|verify} messages.
+                     * Encodes the specified Metadata message. Does not implicitly verify messages.
                      * @param message Metadata message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3488,7 +3488,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.meta.Resource.$Properties): io.linkerd.proxy.meta.Resource;
 
                     /**
-                     * Encodes the specified Resource message. Does not implicitly {@link io.linkerd.proxy.meta.Resource.verify|verify} messages.
+                     * Encodes the specified Resource message. Does not implicitly verify messages.
                      * @param message Resource message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3599,7 +3599,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.net.IPAddress.$Properties): io.linkerd.proxy.net.IPAddress;
 
                     /**
-                     * Encodes the specified IPAddress message. Does not implicitly {@link io.linkerd.proxy.net.IPAddress.verify|verify} messages.
+                     * Encodes the specified IPAddress message. Does not implicitly verify messages.
                      * @param message IPAddress message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3700,7 +3700,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.net.IPv6.$Properties): io.linkerd.proxy.net.IPv6;
 
                     /**
-                     * Encodes the specified IPv6 message. Does not implicitly {@link io.linkerd.proxy.net.IPv6.verify|verify} messages.
+                     * Encodes the specified IPv6 message. Does not implicitly verify messages.
                      * @param message IPv6 message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3792,7 +3792,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.net.IPNetwork.$Properties): io.linkerd.proxy.net.IPNetwork;
 
                     /**
-                     * Encodes the specified IPNetwork message. Does not implicitly {@link io.linkerd.proxy.net.IPNetwork.verify|verify} messages.
+                     * Encodes the specified IPNetwork message. Does not implicitly verify messages.
                      * @param message IPNetwork message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3888,7 +3888,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.net.TcpAddress.$Properties): io.linkerd.proxy.net.TcpAddress;
 
                     /**
-                     * Encodes the specified TcpAddress message. Does not implicitly {@link io.linkerd.proxy.net.TcpAddress.verify|verify} messages.
+                     * Encodes the specified TcpAddress message. Does not implicitly verify messages.
                      * @param message TcpAddress message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -3988,7 +3988,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.grpc_route.GrpcRouteMatch.$Properties): io.linkerd.proxy.grpc_route.GrpcRouteMatch;
 
                     /**
-                     * Encodes the specified GrpcRouteMatch message. Does not implicitly {@link io.linkerd.proxy.grpc_route.GrpcRouteMatch.verify|verify} messages.
+                     * Encodes the specified GrpcRouteMatch message. Does not implicitly verify messages.
                      * @param message GrpcRouteMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4084,7 +4084,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.grpc_route.GrpcRpcMatch.$Properties): io.linkerd.proxy.grpc_route.GrpcRpcMatch;
 
                     /**
-                     * Encodes the specified GrpcRpcMatch message. Does not implicitly {@link io.linkerd.proxy.grpc_route.GrpcRpcMatch.verify|verify} messages.
+                     * Encodes the specified GrpcRpcMatch message. Does not implicitly verify messages.
                      * @param message GrpcRpcMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4179,7 +4179,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.grpc_route.GrpcFailureInjector.$Properties): io.linkerd.proxy.grpc_route.GrpcFailureInjector;
 
                     /**
-                     * Encodes the specified GrpcFailureInjector message. Does not implicitly {@link io.linkerd.proxy.grpc_route.GrpcFailureInjector.verify|verify} messages.
+                     * Encodes the specified GrpcFailureInjector message. Does not implicitly verify messages.
                      * @param message GrpcFailureInjector message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4281,7 +4281,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.HostMatch.$Properties): io.linkerd.proxy.http_route.HostMatch;
 
                     /**
-                     * Encodes the specified HostMatch message. Does not implicitly {@link io.linkerd.proxy.http_route.HostMatch.verify|verify} messages.
+                     * Encodes the specified HostMatch message. Does not implicitly verify messages.
                      * @param message HostMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4378,7 +4378,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.http_route.HostMatch.Suffix.$Properties): io.linkerd.proxy.http_route.HostMatch.Suffix;
 
                         /**
-                         * Encodes the specified Suffix message. Does not implicitly {@link io.linkerd.proxy.http_route.HostMatch.Suffix.verify|verify} messages.
+                         * Encodes the specified Suffix message. Does not implicitly verify messages.
                          * @param message Suffix message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -4474,7 +4474,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.HttpRouteMatch.$Properties): io.linkerd.proxy.http_route.HttpRouteMatch;
 
                     /**
-                     * Encodes the specified HttpRouteMatch message. Does not implicitly {@link io.linkerd.proxy.http_route.HttpRouteMatch.verify|verify} messages.
+                     * Encodes the specified HttpRouteMatch message. Does not implicitly verify messages.
                      * @param message HttpRouteMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4584,7 +4584,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.PathMatch.$Properties): io.linkerd.proxy.http_route.PathMatch;
 
                     /**
-                     * Encodes the specified PathMatch message. Does not implicitly {@link io.linkerd.proxy.http_route.PathMatch.verify|verify} messages.
+                     * Encodes the specified PathMatch message. Does not implicitly verify messages.
                      * @param message PathMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4695,7 +4695,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.HeaderMatch.$Properties): io.linkerd.proxy.http_route.HeaderMatch;
 
                     /**
-                     * Encodes the specified HeaderMatch message. Does not implicitly {@link io.linkerd.proxy.http_route.HeaderMatch.verify|verify} messages.
+                     * Encodes the specified HeaderMatch message. Does not implicitly verify messages.
                      * @param message HeaderMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4806,7 +4806,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.QueryParamMatch.$Properties): io.linkerd.proxy.http_route.QueryParamMatch;
 
                     /**
-                     * Encodes the specified QueryParamMatch message. Does not implicitly {@link io.linkerd.proxy.http_route.QueryParamMatch.verify|verify} messages.
+                     * Encodes the specified QueryParamMatch message. Does not implicitly verify messages.
                      * @param message QueryParamMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -4914,7 +4914,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.RequestHeaderModifier.$Properties): io.linkerd.proxy.http_route.RequestHeaderModifier;
 
                     /**
-                     * Encodes the specified RequestHeaderModifier message. Does not implicitly {@link io.linkerd.proxy.http_route.RequestHeaderModifier.verify|verify} messages.
+                     * Encodes the specified RequestHeaderModifier message. Does not implicitly verify messages.
                      * @param message RequestHeaderModifier message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5012,7 +5012,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.ResponseHeaderModifier.$Properties): io.linkerd.proxy.http_route.ResponseHeaderModifier;
 
                     /**
-                     * Encodes the specified ResponseHeaderModifier message. Does not implicitly {@link io.linkerd.proxy.http_route.ResponseHeaderModifier.verify|verify} messages.
+                     * Encodes the specified ResponseHeaderModifier message. Does not implicitly verify messages.
                      * @param message ResponseHeaderModifier message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5116,7 +5116,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.RequestRedirect.$Properties): io.linkerd.proxy.http_route.RequestRedirect;
 
                     /**
-                     * Encodes the specified RequestRedirect message. Does not implicitly {@link io.linkerd.proxy.http_route.RequestRedirect.verify|verify} messages.
+                     * Encodes the specified RequestRedirect message. Does not implicitly verify messages.
                      * @param message RequestRedirect message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5227,7 +5227,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.PathModifier.$Properties): io.linkerd.proxy.http_route.PathModifier;
 
                     /**
-                     * Encodes the specified PathModifier message. Does not implicitly {@link io.linkerd.proxy.http_route.PathModifier.verify|verify} messages.
+                     * Encodes the specified PathModifier message. Does not implicitly verify messages.
                      * @param message PathModifier message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5331,7 +5331,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.HttpFailureInjector.$Properties): io.linkerd.proxy.http_route.HttpFailureInjector;
 
                     /**
-                     * Encodes the specified HttpFailureInjector message. Does not implicitly {@link io.linkerd.proxy.http_route.HttpFailureInjector.verify|verify} messages.
+                     * Encodes the specified HttpFailureInjector message. Does not implicitly verify messages.
                      * @param message HttpFailureInjector message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5426,7 +5426,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.Ratio.$Properties): io.linkerd.proxy.http_route.Ratio;
 
                     /**
-                     * Encodes the specified Ratio message. Does not implicitly {@link io.linkerd.proxy.http_route.Ratio.verify|verify} messages.
+                     * Encodes the specified Ratio message. Does not implicitly verify messages.
                      * @param message Ratio message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5521,7 +5521,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.http_route.Timeouts.$Properties): io.linkerd.proxy.http_route.Timeouts;
 
                     /**
-                     * Encodes the specified Timeouts message. Does not implicitly {@link io.linkerd.proxy.http_route.Timeouts.verify|verify} messages.
+                     * Encodes the specified Timeouts message. Does not implicitly verify messages.
                      * @param message Timeouts message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5623,7 +5623,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.identity.CertifyRequest.$Properties): io.linkerd.proxy.identity.CertifyRequest;
 
                     /**
-                     * Encodes the specified CertifyRequest message. Does not implicitly {@link io.linkerd.proxy.identity.CertifyRequest.verify|verify} messages.
+                     * Encodes the specified CertifyRequest message. Does not implicitly verify messages.
                      * @param message CertifyRequest message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5721,7 +5721,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.identity.CertifyResponse.$Properties): io.linkerd.proxy.identity.CertifyResponse;
 
                     /**
-                     * Encodes the specified CertifyResponse message. Does not implicitly {@link io.linkerd.proxy.identity.CertifyResponse.verify|verify} messages.
+                     * Encodes the specified CertifyResponse message. Does not implicitly verify messages.
                      * @param message CertifyResponse message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5820,7 +5820,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.PortSpec.$Properties): io.linkerd.proxy.inbound.PortSpec;
 
                     /**
-                     * Encodes the specified PortSpec message. Does not implicitly {@link io.linkerd.proxy.inbound.PortSpec.verify|verify} messages.
+                     * Encodes the specified PortSpec message. Does not implicitly verify messages.
                      * @param message PortSpec message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -5918,7 +5918,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.Server.$Properties): io.linkerd.proxy.inbound.Server;
 
                     /**
-                     * Encodes the specified Server message. Does not implicitly {@link io.linkerd.proxy.inbound.Server.verify|verify} messages.
+                     * Encodes the specified Server message. Does not implicitly verify messages.
                      * @param message Server message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -6037,7 +6037,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.$Properties): io.linkerd.proxy.inbound.ProxyProtocol;
 
                     /**
-                     * Encodes the specified ProxyProtocol message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.verify|verify} messages.
+                     * Encodes the specified ProxyProtocol message. Does not implicitly verify messages.
                      * @param message ProxyProtocol message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -6156,7 +6156,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Detect.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Detect;
 
                         /**
-                         * Encodes the specified Detect message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Detect.verify|verify} messages.
+                         * Encodes the specified Detect message. Does not implicitly verify messages.
                          * @param message Detect message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6256,7 +6256,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Http1.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Http1;
 
                         /**
-                         * Encodes the specified Http1 message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Http1.verify|verify} messages.
+                         * Encodes the specified Http1 message. Does not implicitly verify messages.
                          * @param message Http1 message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6352,7 +6352,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Http2.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Http2;
 
                         /**
-                         * Encodes the specified Http2 message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Http2.verify|verify} messages.
+                         * Encodes the specified Http2 message. Does not implicitly verify messages.
                          * @param message Http2 message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6445,7 +6445,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Grpc.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Grpc;
 
                         /**
-                         * Encodes the specified Grpc message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Grpc.verify|verify} messages.
+                         * Encodes the specified Grpc message. Does not implicitly verify messages.
                          * @param message Grpc message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6531,7 +6531,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Opaque.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Opaque;
 
                         /**
-                         * Encodes the specified Opaque message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Opaque.verify|verify} messages.
+                         * Encodes the specified Opaque message. Does not implicitly verify messages.
                          * @param message Opaque message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6611,7 +6611,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.ProxyProtocol.Tls.$Properties): io.linkerd.proxy.inbound.ProxyProtocol.Tls;
 
                         /**
-                         * Encodes the specified Tls message. Does not implicitly {@link io.linkerd.proxy.inbound.ProxyProtocol.Tls.verify|verify} messages.
+                         * Encodes the specified Tls message. Does not implicitly verify messages.
                          * @param message Tls message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -6704,7 +6704,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.Authz.$Properties): io.linkerd.proxy.inbound.Authz;
 
                     /**
-                     * Encodes the specified Authz message. Does not implicitly {@link io.linkerd.proxy.inbound.Authz.verify|verify} messages.
+                     * Encodes the specified Authz message. Does not implicitly verify messages.
                      * @param message Authz message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -6808,7 +6808,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.Network.$Properties): io.linkerd.proxy.inbound.Network;
 
                     /**
-                     * Encodes the specified Network message. Does not implicitly {@link io.linkerd.proxy.inbound.Network.verify|verify} messages.
+                     * Encodes the specified Network message. Does not implicitly verify messages.
                      * @param message Network message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -6907,7 +6907,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.Authn.$Properties): io.linkerd.proxy.inbound.Authn;
 
                     /**
-                     * Encodes the specified Authn message. Does not implicitly {@link io.linkerd.proxy.inbound.Authn.verify|verify} messages.
+                     * Encodes the specified Authn message. Does not implicitly verify messages.
                      * @param message Authn message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -7001,7 +7001,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.Authn.PermitUnauthenticated.$Properties): io.linkerd.proxy.inbound.Authn.PermitUnauthenticated;
 
                         /**
-                         * Encodes the specified PermitUnauthenticated message. Does not implicitly {@link io.linkerd.proxy.inbound.Authn.PermitUnauthenticated.verify|verify} messages.
+                         * Encodes the specified PermitUnauthenticated message. Does not implicitly verify messages.
                          * @param message PermitUnauthenticated message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -7090,7 +7090,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.Authn.PermitMeshTLS.$Properties): io.linkerd.proxy.inbound.Authn.PermitMeshTLS;
 
                         /**
-                         * Encodes the specified PermitMeshTLS message. Does not implicitly {@link io.linkerd.proxy.inbound.Authn.PermitMeshTLS.verify|verify} messages.
+                         * Encodes the specified PermitMeshTLS message. Does not implicitly verify messages.
                          * @param message PermitMeshTLS message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -7190,7 +7190,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.inbound.Authn.PermitMeshTLS.PermitClientIdentities.$Properties): io.linkerd.proxy.inbound.Authn.PermitMeshTLS.PermitClientIdentities;
 
                             /**
-                             * Encodes the specified PermitClientIdentities message. Does not implicitly {@link io.linkerd.proxy.inbound.Authn.PermitMeshTLS.PermitClientIdentities.verify|verify} messages.
+                             * Encodes the specified PermitClientIdentities message. Does not implicitly verify messages.
                              * @param message PermitClientIdentities message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -7281,7 +7281,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.Identity.$Properties): io.linkerd.proxy.inbound.Identity;
 
                     /**
-                     * Encodes the specified Identity message. Does not implicitly {@link io.linkerd.proxy.inbound.Identity.verify|verify} messages.
+                     * Encodes the specified Identity message. Does not implicitly verify messages.
                      * @param message Identity message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -7367,7 +7367,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.IdentitySuffix.$Properties): io.linkerd.proxy.inbound.IdentitySuffix;
 
                     /**
-                     * Encodes the specified IdentitySuffix message. Does not implicitly {@link io.linkerd.proxy.inbound.IdentitySuffix.verify|verify} messages.
+                     * Encodes the specified IdentitySuffix message. Does not implicitly verify messages.
                      * @param message IdentitySuffix message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -7462,7 +7462,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.HttpRoute.$Properties): io.linkerd.proxy.inbound.HttpRoute;
 
                     /**
-                     * Encodes the specified HttpRoute message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpRoute.verify|verify} messages.
+                     * Encodes the specified HttpRoute message. Does not implicitly verify messages.
                      * @param message HttpRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -7565,7 +7565,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.HttpRoute.Rule.$Properties): io.linkerd.proxy.inbound.HttpRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -7667,7 +7667,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.HttpRoute.Filter.$Properties): io.linkerd.proxy.inbound.HttpRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -7779,7 +7779,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.GrpcRoute.$Properties): io.linkerd.proxy.inbound.GrpcRoute;
 
                     /**
-                     * Encodes the specified GrpcRoute message. Does not implicitly {@link io.linkerd.proxy.inbound.GrpcRoute.verify|verify} messages.
+                     * Encodes the specified GrpcRoute message. Does not implicitly verify messages.
                      * @param message GrpcRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -7882,7 +7882,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.GrpcRoute.Rule.$Properties): io.linkerd.proxy.inbound.GrpcRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.inbound.GrpcRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -7981,7 +7981,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.GrpcRoute.Filter.$Properties): io.linkerd.proxy.inbound.GrpcRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.inbound.GrpcRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -8089,7 +8089,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.inbound.HttpLocalRateLimit.$Properties): io.linkerd.proxy.inbound.HttpLocalRateLimit;
 
                     /**
-                     * Encodes the specified HttpLocalRateLimit message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpLocalRateLimit.verify|verify} messages.
+                     * Encodes the specified HttpLocalRateLimit message. Does not implicitly verify messages.
                      * @param message HttpLocalRateLimit message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8189,7 +8189,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.HttpLocalRateLimit.Limit.$Properties): io.linkerd.proxy.inbound.HttpLocalRateLimit.Limit;
 
                         /**
-                         * Encodes the specified Limit message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpLocalRateLimit.Limit.verify|verify} messages.
+                         * Encodes the specified Limit message. Does not implicitly verify messages.
                          * @param message Limit message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -8278,7 +8278,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.inbound.HttpLocalRateLimit.Override.$Properties): io.linkerd.proxy.inbound.HttpLocalRateLimit.Override;
 
                         /**
-                         * Encodes the specified Override message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpLocalRateLimit.Override.verify|verify} messages.
+                         * Encodes the specified Override message. Does not implicitly verify messages.
                          * @param message Override message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -8366,7 +8366,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.inbound.HttpLocalRateLimit.Override.ClientIdentities.$Properties): io.linkerd.proxy.inbound.HttpLocalRateLimit.Override.ClientIdentities;
 
                             /**
-                             * Encodes the specified ClientIdentities message. Does not implicitly {@link io.linkerd.proxy.inbound.HttpLocalRateLimit.Override.ClientIdentities.verify|verify} messages.
+                             * Encodes the specified ClientIdentities message. Does not implicitly verify messages.
                              * @param message ClientIdentities message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -8458,7 +8458,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.opaque_route.Invalid.$Properties): io.linkerd.proxy.opaque_route.Invalid;
 
                     /**
-                     * Encodes the specified Invalid message. Does not implicitly {@link io.linkerd.proxy.opaque_route.Invalid.verify|verify} messages.
+                     * Encodes the specified Invalid message. Does not implicitly verify messages.
                      * @param message Invalid message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8541,7 +8541,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.opaque_route.Forbidden.$Properties): io.linkerd.proxy.opaque_route.Forbidden;
 
                     /**
-                     * Encodes the specified Forbidden message. Does not implicitly {@link io.linkerd.proxy.opaque_route.Forbidden.verify|verify} messages.
+                     * Encodes the specified Forbidden message. Does not implicitly verify messages.
                      * @param message Forbidden message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8637,7 +8637,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.TrafficSpec.$Properties): io.linkerd.proxy.outbound.TrafficSpec;
 
                     /**
-                     * Encodes the specified TrafficSpec message. Does not implicitly {@link io.linkerd.proxy.outbound.TrafficSpec.verify|verify} messages.
+                     * Encodes the specified TrafficSpec message. Does not implicitly verify messages.
                      * @param message TrafficSpec message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8742,7 +8742,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.OutboundPolicy.$Properties): io.linkerd.proxy.outbound.OutboundPolicy;
 
                     /**
-                     * Encodes the specified OutboundPolicy message. Does not implicitly {@link io.linkerd.proxy.outbound.OutboundPolicy.verify|verify} messages.
+                     * Encodes the specified OutboundPolicy message. Does not implicitly verify messages.
                      * @param message OutboundPolicy message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8853,7 +8853,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.$Properties): io.linkerd.proxy.outbound.ProxyProtocol;
 
                     /**
-                     * Encodes the specified ProxyProtocol message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.verify|verify} messages.
+                     * Encodes the specified ProxyProtocol message. Does not implicitly verify messages.
                      * @param message ProxyProtocol message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -8975,7 +8975,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Detect.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Detect;
 
                         /**
-                         * Encodes the specified Detect message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Detect.verify|verify} messages.
+                         * Encodes the specified Detect message. Does not implicitly verify messages.
                          * @param message Detect message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9076,7 +9076,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Opaque.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Opaque;
 
                         /**
-                         * Encodes the specified Opaque message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Opaque.verify|verify} messages.
+                         * Encodes the specified Opaque message. Does not implicitly verify messages.
                          * @param message Opaque message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9168,7 +9168,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Http1.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Http1;
 
                         /**
-                         * Encodes the specified Http1 message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Http1.verify|verify} messages.
+                         * Encodes the specified Http1 message. Does not implicitly verify messages.
                          * @param message Http1 message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9264,7 +9264,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Http2.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Http2;
 
                         /**
-                         * Encodes the specified Http2 message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Http2.verify|verify} messages.
+                         * Encodes the specified Http2 message. Does not implicitly verify messages.
                          * @param message Http2 message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9360,7 +9360,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Grpc.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Grpc;
 
                         /**
-                         * Encodes the specified Grpc message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Grpc.verify|verify} messages.
+                         * Encodes the specified Grpc message. Does not implicitly verify messages.
                          * @param message Grpc message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9453,7 +9453,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.ProxyProtocol.Tls.$Properties): io.linkerd.proxy.outbound.ProxyProtocol.Tls;
 
                         /**
-                         * Encodes the specified Tls message. Does not implicitly {@link io.linkerd.proxy.outbound.ProxyProtocol.Tls.verify|verify} messages.
+                         * Encodes the specified Tls message. Does not implicitly verify messages.
                          * @param message Tls message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9549,7 +9549,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.HttpRoute.$Properties): io.linkerd.proxy.outbound.HttpRoute;
 
                     /**
-                     * Encodes the specified HttpRoute message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.verify|verify} messages.
+                     * Encodes the specified HttpRoute message. Does not implicitly verify messages.
                      * @param message HttpRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -9663,7 +9663,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Rule.$Properties): io.linkerd.proxy.outbound.HttpRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9788,7 +9788,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Filter.$Properties): io.linkerd.proxy.outbound.HttpRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -9903,7 +9903,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Distribution.$Properties): io.linkerd.proxy.outbound.HttpRoute.Distribution;
 
                         /**
-                         * Encodes the specified Distribution message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Distribution.verify|verify} messages.
+                         * Encodes the specified Distribution message. Does not implicitly verify messages.
                          * @param message Distribution message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -10001,7 +10001,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Distribution.Empty.$Properties): io.linkerd.proxy.outbound.HttpRoute.Distribution.Empty;
 
                             /**
-                             * Encodes the specified Empty message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Distribution.Empty.verify|verify} messages.
+                             * Encodes the specified Empty message. Does not implicitly verify messages.
                              * @param message Empty message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -10084,7 +10084,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Distribution.FirstAvailable.$Properties): io.linkerd.proxy.outbound.HttpRoute.Distribution.FirstAvailable;
 
                             /**
-                             * Encodes the specified FirstAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Distribution.FirstAvailable.verify|verify} messages.
+                             * Encodes the specified FirstAvailable message. Does not implicitly verify messages.
                              * @param message FirstAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -10173,7 +10173,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Distribution.RandomAvailable.$Properties): io.linkerd.proxy.outbound.HttpRoute.Distribution.RandomAvailable;
 
                             /**
-                             * Encodes the specified RandomAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Distribution.RandomAvailable.verify|verify} messages.
+                             * Encodes the specified RandomAvailable message. Does not implicitly verify messages.
                              * @param message RandomAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -10275,7 +10275,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Retry.$Properties): io.linkerd.proxy.outbound.HttpRoute.Retry;
 
                         /**
-                         * Encodes the specified Retry message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Retry.verify|verify} messages.
+                         * Encodes the specified Retry message. Does not implicitly verify messages.
                          * @param message Retry message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -10372,7 +10372,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions.$Properties): io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions;
 
                             /**
-                             * Encodes the specified Conditions message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions.verify|verify} messages.
+                             * Encodes the specified Conditions message. Does not implicitly verify messages.
                              * @param message Conditions message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -10460,7 +10460,7 @@ export namespace io {
                                 static create(properties?: io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions.StatusRange.$Properties): io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions.StatusRange;
 
                                 /**
-                                 * Encodes the specified StatusRange message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.Retry.Conditions.StatusRange.verify|verify} messages.
+                                 * Encodes the specified StatusRange message. Does not implicitly verify messages.
                                  * @param message StatusRange message or plain object to encode
                                  * @param [writer] Writer to encode to
                                  * @returns Writer
@@ -10557,7 +10557,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.RouteBackend.$Properties): io.linkerd.proxy.outbound.HttpRoute.RouteBackend;
 
                         /**
-                         * Encodes the specified RouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.RouteBackend.verify|verify} messages.
+                         * Encodes the specified RouteBackend message. Does not implicitly verify messages.
                          * @param message RouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -10657,7 +10657,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.HttpRoute.WeightedRouteBackend.$Properties): io.linkerd.proxy.outbound.HttpRoute.WeightedRouteBackend;
 
                         /**
-                         * Encodes the specified WeightedRouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.HttpRoute.WeightedRouteBackend.verify|verify} messages.
+                         * Encodes the specified WeightedRouteBackend message. Does not implicitly verify messages.
                          * @param message WeightedRouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -10757,7 +10757,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.$Properties): io.linkerd.proxy.outbound.GrpcRoute;
 
                     /**
-                     * Encodes the specified GrpcRoute message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.verify|verify} messages.
+                     * Encodes the specified GrpcRoute message. Does not implicitly verify messages.
                      * @param message GrpcRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -10871,7 +10871,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Rule.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -10990,7 +10990,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Filter.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -11097,7 +11097,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Distribution.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Distribution;
 
                         /**
-                         * Encodes the specified Distribution message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Distribution.verify|verify} messages.
+                         * Encodes the specified Distribution message. Does not implicitly verify messages.
                          * @param message Distribution message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -11195,7 +11195,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Distribution.Empty.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Distribution.Empty;
 
                             /**
-                             * Encodes the specified Empty message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Distribution.Empty.verify|verify} messages.
+                             * Encodes the specified Empty message. Does not implicitly verify messages.
                              * @param message Empty message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -11278,7 +11278,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Distribution.FirstAvailable.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Distribution.FirstAvailable;
 
                             /**
-                             * Encodes the specified FirstAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Distribution.FirstAvailable.verify|verify} messages.
+                             * Encodes the specified FirstAvailable message. Does not implicitly verify messages.
                              * @param message FirstAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -11367,7 +11367,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Distribution.RandomAvailable.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Distribution.RandomAvailable;
 
                             /**
-                             * Encodes the specified RandomAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Distribution.RandomAvailable.verify|verify} messages.
+                             * Encodes the specified RandomAvailable message. Does not implicitly verify messages.
                              * @param message RandomAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -11469,7 +11469,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Retry.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Retry;
 
                         /**
-                         * Encodes the specified Retry message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Retry.verify|verify} messages.
+                         * Encodes the specified Retry message. Does not implicitly verify messages.
                          * @param message Retry message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -11578,7 +11578,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.Retry.Conditions.$Properties): io.linkerd.proxy.outbound.GrpcRoute.Retry.Conditions;
 
                             /**
-                             * Encodes the specified Conditions message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.Retry.Conditions.verify|verify} messages.
+                             * Encodes the specified Conditions message. Does not implicitly verify messages.
                              * @param message Conditions message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -11683,7 +11683,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.RouteBackend.$Properties): io.linkerd.proxy.outbound.GrpcRoute.RouteBackend;
 
                         /**
-                         * Encodes the specified RouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.RouteBackend.verify|verify} messages.
+                         * Encodes the specified RouteBackend message. Does not implicitly verify messages.
                          * @param message RouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -11783,7 +11783,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.GrpcRoute.WeightedRouteBackend.$Properties): io.linkerd.proxy.outbound.GrpcRoute.WeightedRouteBackend;
 
                         /**
-                         * Encodes the specified WeightedRouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.GrpcRoute.WeightedRouteBackend.verify|verify} messages.
+                         * Encodes the specified WeightedRouteBackend message. Does not implicitly verify messages.
                          * @param message WeightedRouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -11880,7 +11880,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.$Properties): io.linkerd.proxy.outbound.OpaqueRoute;
 
                     /**
-                     * Encodes the specified OpaqueRoute message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.verify|verify} messages.
+                     * Encodes the specified OpaqueRoute message. Does not implicitly verify messages.
                      * @param message OpaqueRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -11975,7 +11975,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Rule.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12074,7 +12074,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Filter.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12181,7 +12181,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Distribution.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Distribution;
 
                         /**
-                         * Encodes the specified Distribution message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Distribution.verify|verify} messages.
+                         * Encodes the specified Distribution message. Does not implicitly verify messages.
                          * @param message Distribution message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12279,7 +12279,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Distribution.Empty.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Distribution.Empty;
 
                             /**
-                             * Encodes the specified Empty message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Distribution.Empty.verify|verify} messages.
+                             * Encodes the specified Empty message. Does not implicitly verify messages.
                              * @param message Empty message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -12362,7 +12362,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Distribution.FirstAvailable.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Distribution.FirstAvailable;
 
                             /**
-                             * Encodes the specified FirstAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Distribution.FirstAvailable.verify|verify} messages.
+                             * Encodes the specified FirstAvailable message. Does not implicitly verify messages.
                              * @param message FirstAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -12451,7 +12451,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.Distribution.RandomAvailable.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.Distribution.RandomAvailable;
 
                             /**
-                             * Encodes the specified RandomAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.Distribution.RandomAvailable.verify|verify} messages.
+                             * Encodes the specified RandomAvailable message. Does not implicitly verify messages.
                              * @param message RandomAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -12544,7 +12544,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.RouteBackend.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.RouteBackend;
 
                         /**
-                         * Encodes the specified RouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.RouteBackend.verify|verify} messages.
+                         * Encodes the specified RouteBackend message. Does not implicitly verify messages.
                          * @param message RouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12640,7 +12640,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.OpaqueRoute.WeightedRouteBackend.$Properties): io.linkerd.proxy.outbound.OpaqueRoute.WeightedRouteBackend;
 
                         /**
-                         * Encodes the specified WeightedRouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.OpaqueRoute.WeightedRouteBackend.verify|verify} messages.
+                         * Encodes the specified WeightedRouteBackend message. Does not implicitly verify messages.
                          * @param message WeightedRouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12740,7 +12740,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.TlsRoute.$Properties): io.linkerd.proxy.outbound.TlsRoute;
 
                     /**
-                     * Encodes the specified TlsRoute message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.verify|verify} messages.
+                     * Encodes the specified TlsRoute message. Does not implicitly verify messages.
                      * @param message TlsRoute message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -12839,7 +12839,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Rule.$Properties): io.linkerd.proxy.outbound.TlsRoute.Rule;
 
                         /**
-                         * Encodes the specified Rule message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Rule.verify|verify} messages.
+                         * Encodes the specified Rule message. Does not implicitly verify messages.
                          * @param message Rule message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -12938,7 +12938,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Filter.$Properties): io.linkerd.proxy.outbound.TlsRoute.Filter;
 
                         /**
-                         * Encodes the specified Filter message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Filter.verify|verify} messages.
+                         * Encodes the specified Filter message. Does not implicitly verify messages.
                          * @param message Filter message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -13045,7 +13045,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Distribution.$Properties): io.linkerd.proxy.outbound.TlsRoute.Distribution;
 
                         /**
-                         * Encodes the specified Distribution message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Distribution.verify|verify} messages.
+                         * Encodes the specified Distribution message. Does not implicitly verify messages.
                          * @param message Distribution message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -13143,7 +13143,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Distribution.Empty.$Properties): io.linkerd.proxy.outbound.TlsRoute.Distribution.Empty;
 
                             /**
-                             * Encodes the specified Empty message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Distribution.Empty.verify|verify} messages.
+                             * Encodes the specified Empty message. Does not implicitly verify messages.
                              * @param message Empty message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -13226,7 +13226,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Distribution.FirstAvailable.$Properties): io.linkerd.proxy.outbound.TlsRoute.Distribution.FirstAvailable;
 
                             /**
-                             * Encodes the specified FirstAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Distribution.FirstAvailable.verify|verify} messages.
+                             * Encodes the specified FirstAvailable message. Does not implicitly verify messages.
                              * @param message FirstAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -13315,7 +13315,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.TlsRoute.Distribution.RandomAvailable.$Properties): io.linkerd.proxy.outbound.TlsRoute.Distribution.RandomAvailable;
 
                             /**
-                             * Encodes the specified RandomAvailable message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.Distribution.RandomAvailable.verify|verify} messages.
+                             * Encodes the specified RandomAvailable message. Does not implicitly verify messages.
                              * @param message RandomAvailable message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -13408,7 +13408,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.TlsRoute.RouteBackend.$Properties): io.linkerd.proxy.outbound.TlsRoute.RouteBackend;
 
                         /**
-                         * Encodes the specified RouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.RouteBackend.verify|verify} messages.
+                         * Encodes the specified RouteBackend message. Does not implicitly verify messages.
                          * @param message RouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -13504,7 +13504,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.TlsRoute.WeightedRouteBackend.$Properties): io.linkerd.proxy.outbound.TlsRoute.WeightedRouteBackend;
 
                         /**
-                         * Encodes the specified WeightedRouteBackend message. Does not implicitly {@link io.linkerd.proxy.outbound.TlsRoute.WeightedRouteBackend.verify|verify} messages.
+                         * Encodes the specified WeightedRouteBackend message. Does not implicitly verify messages.
                          * @param message WeightedRouteBackend message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -13610,7 +13610,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.Backend.$Properties): io.linkerd.proxy.outbound.Backend;
 
                     /**
-                     * Encodes the specified Backend message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.verify|verify} messages.
+                     * Encodes the specified Backend message. Does not implicitly verify messages.
                      * @param message Backend message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -13718,7 +13718,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.Backend.EndpointDiscovery.$Properties): io.linkerd.proxy.outbound.Backend.EndpointDiscovery;
 
                         /**
-                         * Encodes the specified EndpointDiscovery message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.EndpointDiscovery.verify|verify} messages.
+                         * Encodes the specified EndpointDiscovery message. Does not implicitly verify messages.
                          * @param message EndpointDiscovery message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -13811,7 +13811,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.Backend.EndpointDiscovery.DestinationGet.$Properties): io.linkerd.proxy.outbound.Backend.EndpointDiscovery.DestinationGet;
 
                             /**
-                             * Encodes the specified DestinationGet message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.EndpointDiscovery.DestinationGet.verify|verify} messages.
+                             * Encodes the specified DestinationGet message. Does not implicitly verify messages.
                              * @param message DestinationGet message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -13907,7 +13907,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.Backend.BalanceP2c.$Properties): io.linkerd.proxy.outbound.Backend.BalanceP2c;
 
                         /**
-                         * Encodes the specified BalanceP2c message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.BalanceP2c.verify|verify} messages.
+                         * Encodes the specified BalanceP2c message. Does not implicitly verify messages.
                          * @param message BalanceP2c message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -14011,7 +14011,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.Backend.BalanceP2c.PeakEwma.$Properties): io.linkerd.proxy.outbound.Backend.BalanceP2c.PeakEwma;
 
                             /**
-                             * Encodes the specified PeakEwma message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.BalanceP2c.PeakEwma.verify|verify} messages.
+                             * Encodes the specified PeakEwma message. Does not implicitly verify messages.
                              * @param message PeakEwma message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -14112,7 +14112,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.outbound.Backend.BalanceP2c.PenaltyPeakEwma.$Properties): io.linkerd.proxy.outbound.Backend.BalanceP2c.PenaltyPeakEwma;
 
                             /**
-                             * Encodes the specified PenaltyPeakEwma message. Does not implicitly {@link io.linkerd.proxy.outbound.Backend.BalanceP2c.PenaltyPeakEwma.verify|verify} messages.
+                             * Encodes the specified PenaltyPeakEwma message. Does not implicitly verify messages.
                              * @param message PenaltyPeakEwma message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -14215,7 +14215,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.Queue.$Properties): io.linkerd.proxy.outbound.Queue;
 
                     /**
-                     * Encodes the specified Queue message. Does not implicitly {@link io.linkerd.proxy.outbound.Queue.verify|verify} messages.
+                     * Encodes the specified Queue message. Does not implicitly verify messages.
                      * @param message Queue message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -14313,7 +14313,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.FailureAccrual.$Properties): io.linkerd.proxy.outbound.FailureAccrual;
 
                     /**
-                     * Encodes the specified FailureAccrual message. Does not implicitly {@link io.linkerd.proxy.outbound.FailureAccrual.verify|verify} messages.
+                     * Encodes the specified FailureAccrual message. Does not implicitly verify messages.
                      * @param message FailureAccrual message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -14417,7 +14417,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.FailureAccrual.ConsecutiveFailures.$Properties): io.linkerd.proxy.outbound.FailureAccrual.ConsecutiveFailures;
 
                         /**
-                         * Encodes the specified ConsecutiveFailures message. Does not implicitly {@link io.linkerd.proxy.outbound.FailureAccrual.ConsecutiveFailures.verify|verify} messages.
+                         * Encodes the specified ConsecutiveFailures message. Does not implicitly verify messages.
                          * @param message ConsecutiveFailures message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -14518,7 +14518,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.outbound.FailureAccrual.Unified.$Properties): io.linkerd.proxy.outbound.FailureAccrual.Unified;
 
                         /**
-                         * Encodes the specified Unified message. Does not implicitly {@link io.linkerd.proxy.outbound.FailureAccrual.Unified.verify|verify} messages.
+                         * Encodes the specified Unified message. Does not implicitly verify messages.
                          * @param message Unified message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -14617,7 +14617,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.EjectionConfig.$Properties): io.linkerd.proxy.outbound.EjectionConfig;
 
                     /**
-                     * Encodes the specified EjectionConfig message. Does not implicitly {@link io.linkerd.proxy.outbound.EjectionConfig.verify|verify} messages.
+                     * Encodes the specified EjectionConfig message. Does not implicitly verify messages.
                      * @param message EjectionConfig message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -14712,7 +14712,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.outbound.ExponentialBackoff.$Properties): io.linkerd.proxy.outbound.ExponentialBackoff;
 
                     /**
-                     * Encodes the specified ExponentialBackoff message. Does not implicitly {@link io.linkerd.proxy.outbound.ExponentialBackoff.verify|verify} messages.
+                     * Encodes the specified ExponentialBackoff message. Does not implicitly verify messages.
                      * @param message ExponentialBackoff message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -14817,7 +14817,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.tls_route.SniMatch.$Properties): io.linkerd.proxy.tls_route.SniMatch;
 
                     /**
-                     * Encodes the specified SniMatch message. Does not implicitly {@link io.linkerd.proxy.tls_route.SniMatch.verify|verify} messages.
+                     * Encodes the specified SniMatch message. Does not implicitly verify messages.
                      * @param message SniMatch message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -14914,7 +14914,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tls_route.SniMatch.Suffix.$Properties): io.linkerd.proxy.tls_route.SniMatch.Suffix;
 
                         /**
-                         * Encodes the specified Suffix message. Does not implicitly {@link io.linkerd.proxy.tls_route.SniMatch.Suffix.verify|verify} messages.
+                         * Encodes the specified Suffix message. Does not implicitly verify messages.
                          * @param message Suffix message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -15011,7 +15011,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.tap.ObserveRequest.$Properties): io.linkerd.proxy.tap.ObserveRequest;
 
                     /**
-                     * Encodes the specified ObserveRequest message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.verify|verify} messages.
+                     * Encodes the specified ObserveRequest message. Does not implicitly verify messages.
                      * @param message ObserveRequest message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -15131,7 +15131,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match;
 
                         /**
-                         * Encodes the specified Match message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.verify|verify} messages.
+                         * Encodes the specified Match message. Does not implicitly verify messages.
                          * @param message Match message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -15252,7 +15252,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Seq.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Seq;
 
                             /**
-                             * Encodes the specified Seq message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Seq.verify|verify} messages.
+                             * Encodes the specified Seq message. Does not implicitly verify messages.
                              * @param message Seq message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -15344,7 +15344,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Label.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Label;
 
                             /**
-                             * Encodes the specified Label message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Label.verify|verify} messages.
+                             * Encodes the specified Label message. Does not implicitly verify messages.
                              * @param message Label message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -15439,7 +15439,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Tcp;
 
                             /**
-                             * Encodes the specified Tcp message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.verify|verify} messages.
+                             * Encodes the specified Tcp message. Does not implicitly verify messages.
                              * @param message Tcp message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -15539,7 +15539,7 @@ export namespace io {
                                 static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.Netmask.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.Netmask;
 
                                 /**
-                                 * Encodes the specified Netmask message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.Netmask.verify|verify} messages.
+                                 * Encodes the specified Netmask message. Does not implicitly verify messages.
                                  * @param message Netmask message or plain object to encode
                                  * @param [writer] Writer to encode to
                                  * @returns Writer
@@ -15635,7 +15635,7 @@ export namespace io {
                                 static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.PortRange.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.PortRange;
 
                                 /**
-                                 * Encodes the specified PortRange message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Tcp.PortRange.verify|verify} messages.
+                                 * Encodes the specified PortRange message. Does not implicitly verify messages.
                                  * @param message PortRange message or plain object to encode
                                  * @param [writer] Writer to encode to
                                  * @returns Writer
@@ -15737,7 +15737,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Http.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Http;
 
                             /**
-                             * Encodes the specified Http message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Http.verify|verify} messages.
+                             * Encodes the specified Http message. Does not implicitly verify messages.
                              * @param message Http message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -15848,7 +15848,7 @@ export namespace io {
                                 static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Match.Http.StringMatch.$Properties): io.linkerd.proxy.tap.ObserveRequest.Match.Http.StringMatch;
 
                                 /**
-                                 * Encodes the specified StringMatch message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Match.Http.StringMatch.verify|verify} messages.
+                                 * Encodes the specified StringMatch message. Does not implicitly verify messages.
                                  * @param message StringMatch message or plain object to encode
                                  * @param [writer] Writer to encode to
                                  * @returns Writer
@@ -15951,7 +15951,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Extract.$Properties): io.linkerd.proxy.tap.ObserveRequest.Extract;
 
                         /**
-                         * Encodes the specified Extract message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Extract.verify|verify} messages.
+                         * Encodes the specified Extract message. Does not implicitly verify messages.
                          * @param message Extract message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -16047,7 +16047,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Extract.Http.$Properties): io.linkerd.proxy.tap.ObserveRequest.Extract.Http;
 
                             /**
-                             * Encodes the specified Http message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Extract.Http.verify|verify} messages.
+                             * Encodes the specified Http message. Does not implicitly verify messages.
                              * @param message Http message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -16137,7 +16137,7 @@ export namespace io {
                                 static create(properties?: io.linkerd.proxy.tap.ObserveRequest.Extract.Http.Headers.$Properties): io.linkerd.proxy.tap.ObserveRequest.Extract.Http.Headers;
 
                                 /**
-                                 * Encodes the specified Headers message. Does not implicitly {@link io.linkerd.proxy.tap.ObserveRequest.Extract.Http.Headers.verify|verify} messages.
+                                 * Encodes the specified Headers message. Does not implicitly verify messages.
                                  * @param message Headers message or plain object to encode
                                  * @param [writer] Writer to encode to
                                  * @returns Writer
@@ -16229,7 +16229,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.tap.Eos.$Properties): io.linkerd.proxy.tap.Eos;
 
                     /**
-                     * Encodes the specified Eos message. Does not implicitly {@link io.linkerd.proxy.tap.Eos.verify|verify} messages.
+                     * Encodes the specified Eos message. Does not implicitly verify messages.
                      * @param message Eos message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -16348,7 +16348,7 @@ export namespace io {
                     static create(properties?: io.linkerd.proxy.tap.TapEvent.$Properties): io.linkerd.proxy.tap.TapEvent;
 
                     /**
-                     * Encodes the specified TapEvent message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.verify|verify} messages.
+                     * Encodes the specified TapEvent message. Does not implicitly verify messages.
                      * @param message TapEvent message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -16478,7 +16478,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tap.TapEvent.EndpointMeta.$Properties): io.linkerd.proxy.tap.TapEvent.EndpointMeta;
 
                         /**
-                         * Encodes the specified EndpointMeta message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.EndpointMeta.verify|verify} messages.
+                         * Encodes the specified EndpointMeta message. Does not implicitly verify messages.
                          * @param message EndpointMeta message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -16564,7 +16564,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tap.TapEvent.RouteMeta.$Properties): io.linkerd.proxy.tap.TapEvent.RouteMeta;
 
                         /**
-                         * Encodes the specified RouteMeta message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.RouteMeta.verify|verify} messages.
+                         * Encodes the specified RouteMeta message. Does not implicitly verify messages.
                          * @param message RouteMeta message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -16659,7 +16659,7 @@ export namespace io {
                         static create(properties?: io.linkerd.proxy.tap.TapEvent.Http.$Properties): io.linkerd.proxy.tap.TapEvent.Http;
 
                         /**
-                         * Encodes the specified Http message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.Http.verify|verify} messages.
+                         * Encodes the specified Http message. Does not implicitly verify messages.
                          * @param message Http message or plain object to encode
                          * @param [writer] Writer to encode to
                          * @returns Writer
@@ -16763,7 +16763,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.TapEvent.Http.StreamId.$Properties): io.linkerd.proxy.tap.TapEvent.Http.StreamId;
 
                             /**
-                             * Encodes the specified StreamId message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.Http.StreamId.verify|verify} messages.
+                             * Encodes the specified StreamId message. Does not implicitly verify messages.
                              * @param message StreamId message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -16867,7 +16867,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.TapEvent.Http.RequestInit.$Properties): io.linkerd.proxy.tap.TapEvent.Http.RequestInit;
 
                             /**
-                             * Encodes the specified RequestInit message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.Http.RequestInit.verify|verify} messages.
+                             * Encodes the specified RequestInit message. Does not implicitly verify messages.
                              * @param message RequestInit message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -16985,7 +16985,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.TapEvent.Http.ResponseInit.$Properties): io.linkerd.proxy.tap.TapEvent.Http.ResponseInit;
 
                             /**
-                             * Encodes the specified ResponseInit message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.Http.ResponseInit.verify|verify} messages.
+                             * Encodes the specified ResponseInit message. Does not implicitly verify messages.
                              * @param message ResponseInit message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -17095,7 +17095,7 @@ export namespace io {
                             static create(properties?: io.linkerd.proxy.tap.TapEvent.Http.ResponseEnd.$Properties): io.linkerd.proxy.tap.TapEvent.Http.ResponseEnd;
 
                             /**
-                             * Encodes the specified ResponseEnd message. Does not implicitly {@link io.linkerd.proxy.tap.TapEvent.Http.ResponseEnd.verify|verify} messages.
+                             * Encodes the specified ResponseEnd message. Does not implicitly verify messages.
                              * @param message ResponseEnd message or plain object to encode
                              * @param [writer] Writer to encode to
                              * @returns Writer
@@ -17219,7 +17219,7 @@ export namespace google {
             static create(properties?: google.protobuf.Duration.$Properties): google.protobuf.Duration;
 
             /**
-             * Encodes the specified Duration message. Does not implicitly {@link google.protobuf.Duration.verify|verify} messages.
+             * Encodes the specified Duration message. Does not implicitly verify messages.
              * @param message Duration message or plain object to encode
              * @param [writer] Writer to encode to
              * @returns Writer
@@ -17311,7 +17311,7 @@ export namespace google {
             static create(properties?: google.protobuf.Timestamp.$Properties): google.protobuf.Timestamp;
 
             /**
-             * Encodes the specified Timestamp message. Does not implicitly {@link google.protobuf.Timestamp.verify|verify} messages.
+             * Encodes the specified Timestamp message. Does not implicitly verify messages.
              * @param message Timestamp message or plain object to encode
              * @param [writer] Writer to encode to
              * @returns Writer
@@ -17417,7 +17417,7 @@ export namespace transport {
                 static create(properties?: transport.l5d.io.Header.$Properties): transport.l5d.io.Header;
 
                 /**
-                 * Encodes the specified Header message. Does not implicitly {@link transport.l5d.io.Header.verify|verify} messages.
+                 * Encodes the specified Header message. Does not implicitly verify messages.
                  * @param message Header message or plain object to encode
                  * @param [writer] Writer to encode to
                  * @returns Writer
@@ -17520,7 +17520,7 @@ export namespace transport {
                 static create(properties?: transport.l5d.io.SessionProtocol.$Properties): transport.l5d.io.SessionProtocol;
 
                 /**
-                 * Encodes the specified SessionProtocol message. Does not implicitly {@link transport.l5d.io.SessionProtocol.verify|verify} messages.
+                 * Encodes the specified SessionProtocol message. Does not implicitly verify messages.
                  * @param message SessionProtocol message or plain object to encode
                  * @param [writer] Writer to encode to
                  * @returns Writer
@@ -17614,7 +17614,7 @@ export namespace transport {
                     static create(properties?: transport.l5d.io.SessionProtocol.Http1.$Properties): transport.l5d.io.SessionProtocol.Http1;
 
                     /**
-                     * Encodes the specified Http1 message. Does not implicitly {@link transport.l5d.io.SessionProtocol.Http1.verify|verify} messages.
+                     * Encodes the specified Http1 message. Does not implicitly verify messages.
                      * @param message Http1 message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
@@ -17694,7 +17694,7 @@ export namespace transport {
                     static create(properties?: transport.l5d.io.SessionProtocol.Http2.$Properties): transport.l5d.io.SessionProtocol.Http2;
 
                     /**
-                     * Encodes the specified Http2 message. Does not implicitly {@link transport.l5d.io.SessionProtocol.Http2.verify|verify} messages.
+                     * Encodes the specified Http2 message. Does not implicitly verify messages.
                      * @param message Http2 message or plain object to encode
                      * @param [writer] Writer to encode to
                      * @returns Writer
