@@ -6,6 +6,11 @@ import { runCli } from './program.js';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+// The reader went away (`skein tap … | head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(exitCode);
+  throw err;
+});
 let exitCode = 0;
 const io: CliIO = {
   stdout: (s) => process.stdout.write(s),

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, structuralDocuments } from './corpus.js';
-import { runSkein } from './run-skein.js';
+import { runSkein, SKEIN_BIN } from './run-skein.js';
 
 let dir: string;
 const anchors = join(CORPUS_DIR, 'trust-anchors.pem');
@@ -108,5 +110,23 @@ describe('skein uninject', () => {
     expect(back.code).toBe(0);
     expect(structuralDocuments(back.stdout)).toEqual(structuralDocuments(deployment));
     expect(back.stderr).toContain('deployment "web" uninjected');
+  });
+});
+
+describe('skein writing into a closed pipe', () => {
+  it('stops quietly (exit 0, nothing on stderr) when the reader goes away, as `| head` does', async () => {
+    const child = spawn(process.execPath, [SKEIN_BIN, 'install', '--ignore-cluster'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    // Read the first chunk only, then close our end, as `head -1` would.
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -200,8 +200,11 @@ describe('skein install | check | upgrade | uninstall against the testkit API se
     expect(diff.stdout).toContain(
       '~ ValidatingWebhookConfiguration/linkerd-sp-validator-webhook-config\n    replace /webhooks/0/failurePolicy "Fail"\n',
     );
-    // The two webhooks, and the stored values (linkerd-config, linkerd-config-overrides).
-    expect(diff.stdout).toMatch(/0 to create, 4 to update, \d+ unchanged\n$/);
+    expect(diff.stdout).toContain(
+      '~ MutatingWebhookConfiguration/linkerd-tap-injector-webhook-config\n    replace /webhooks/0/failurePolicy "Fail"\n',
+    );
+    // The three webhooks, and the stored values (linkerd-config, linkerd-config-overrides).
+    expect(diff.stdout).toMatch(/0 to create, 5 to update, \d+ unchanged\n$/);
     const upgraded = await runSkein(['upgrade', '--kubeconfig', kubeconfig]);
     const objects = parseAllDocuments(upgraded.stdout).map((d) => d.toJS() as Obj);
     const config = objects.find((o) => o.metadata?.name === 'linkerd-config')!;

@@ -69,6 +69,8 @@ profiles:
         '127.0.0.1:0',
         '--static-file',
         file,
+        '--policy-addr',
+        '127.0.0.1:0',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

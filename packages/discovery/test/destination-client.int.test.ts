@@ -1,5 +1,7 @@
+import * as grpc from '@grpc/grpc-js';
 import type { EndpointUpdate } from '@skein/core';
 import { createLogger } from '@skein/core';
+import { destinationService } from '@skein/core/proto';
 import { waitFor } from '@skein/testkit';
 import { BehaviorSubject, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -201,8 +203,6 @@ profiles:
 
 describe('DestinationClient against a misbehaving server', () => {
   it('skips an address it cannot use, keeps the others, and keeps the process alive', async () => {
-    const grpc = await import('@grpc/grpc-js');
-    const { destinationService } = await import('@skein/core/proto');
     const raw = new grpc.Server();
     raw.addService(destinationService as unknown as grpc.ServiceDefinition, {
       get: (call: grpc.ServerWritableStream<unknown, unknown>) => {

@@ -104,6 +104,7 @@ export class MeshLab {
           `-addr=127.0.0.1:${dstGrpc}`,
           `-admin-addr=${destinationIp}:${dstAdmin}`,
           `-static-file=${join(this.dir, 'destination.yaml')}`,
+          '-policy-addr=127.0.0.1:0',
           '-log-level=warn',
         ],
       }),
