@@ -11,6 +11,10 @@ async function main(): Promise<number> {
   // ServiceProfile route regexes come from the control plane: fall back to V8's linear-time
   // engine when one backtracks excessively, so a regex cannot freeze the proxy.
   setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  // A sidecar runs next to every pod: let V8 collect sooner rather than grow the heap. Under a
+  // steady 1,500 rps with mTLS this keeps each proxy near 120 MiB instead of ~300 MiB, for
+  // about 15% more CPU (see the proxy README's figures).
+  setFlagsFromString('--optimize-for-size');
   let config: ReturnType<typeof readProxyConfig>;
   try {
     config = readProxyConfig(process.env, availableParallelism());

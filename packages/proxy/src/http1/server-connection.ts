@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { UpstreamIoError } from '../errors/proxy-errors.js';
 import { synthesizeResponse } from '../errors/synthesize.js';
 import { isGrpcContentType } from '../http/headers.js';
 import { RequestBody } from '../http/request-body.js';
@@ -497,6 +498,13 @@ class Exchange implements ResponseHandler {
 
   onData(chunk: Buffer): boolean {
     if (!this.conn.open || this.responseDone) return true;
+    if (!this.headSent) {
+      // A layer below broke the handler contract: never drop body bytes silently.
+      const error = new UpstreamIoError('response body data arrived before the response head');
+      this.#control?.abort(error);
+      this.onError(error);
+      return true;
+    }
     const socket = this.conn.socket;
     if (this.#framing === 'chunked') {
       if (chunk.length === 0) return true;

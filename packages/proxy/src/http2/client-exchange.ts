@@ -81,6 +81,13 @@ export class Http2ClientExchange implements FlowControl, BodySink {
   #bodyBytes = 0;
   #gotHead = false;
   #done = false;
+  /**
+   * DATA (and END_STREAM) that arrived before the head: node:http2 emits `'response'` on the
+   * next tick but delivers DATA from the same read at once, so a response whose HEADERS and
+   * DATA share a read reaches `data` first. Held here and delivered right after the head.
+   */
+  #early: Buffer[] | null = null;
+  #endedEarly = false;
   /** Whether the exchange was already sent again after a refused stream. */
   retried = false;
 
@@ -202,6 +209,12 @@ export class Http2ClientExchange implements FlowControl, BodySink {
     }
     this.#gotHead = true;
     this.handler.onHead(head);
+    const early = this.#early;
+    if (early !== null) {
+      this.#early = null;
+      for (const chunk of early) this.data(chunk);
+    }
+    if (this.#endedEarly) this.end();
   }
 
   /** @internal */
@@ -215,12 +228,21 @@ export class Http2ClientExchange implements FlowControl, BodySink {
   /** @internal */
   data(chunk: Buffer): void {
     if (this.#done) return;
+    if (!this.#gotHead) {
+      if (this.#early === null) this.#early = [chunk];
+      else this.#early.push(chunk);
+      return;
+    }
     if (!this.handler.onData(chunk)) this.#stream!.pause();
   }
 
   /** @internal */
   end(): void {
-    if (this.#done || !this.#gotHead) return;
+    if (this.#done) return;
+    if (!this.#gotHead) {
+      this.#endedEarly = true;
+      return;
+    }
     this.#done = true;
     this.handler.onEnd(this.trailers);
   }

@@ -1,6 +1,9 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 import http2, { constants } from 'node:http2';
 import type net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConnectError } from '../../src/errors/proxy-errors.js';
 import { RequestBody } from '../../src/http/request-body.js';
@@ -12,6 +15,7 @@ import {
   collect,
   listen,
   localConnector,
+  PYTHON,
   payload,
   REFUSED_PORT,
   request,
@@ -515,5 +519,53 @@ describe('Http2Pool: connecting, readiness and backoff', () => {
     const after = collect();
     p.dispatch(request({ path: '/' }), after.handler);
     expect((await after.done).error?.message).toContain('closed');
+  });
+});
+
+describe('Http2Pool: response order', () => {
+  const origins: ChildProcess[] = [];
+  afterEach(() => {
+    for (const o of origins.splice(0)) o.kill('SIGKILL');
+  });
+
+  test('body data that shares a read with the HEADERS frame is delivered after the head, never lost', async () => {
+    const body = Buffer.alloc(1024, 'x');
+    // An origin writing HEADERS and DATA in one write, so they usually arrive in one read:
+    // node:http2 then delivers the stream's data before its 'response' event.
+    const origin = spawn(PYTHON, [
+      fileURLToPath(new URL('./fixtures/h2-origin.py', import.meta.url)),
+      '1024',
+    ]);
+    origins.push(origin);
+    const [line] = (await once(origin.stdout!, 'data')) as [Buffer];
+    const p = pool(Number(line.toString().trim()));
+    let outOfOrder = 0;
+    let complete = 0;
+    const one = () =>
+      new Promise<void>((resolve) => {
+        let head = false;
+        const chunks: Buffer[] = [];
+        p.dispatch(request({ method: 'GET', path: '/', authority: 'x', version: 20 }), {
+          onStart() {},
+          onHead() {
+            head = true;
+          },
+          onData(chunk) {
+            if (!head) outOfOrder++;
+            chunks.push(chunk);
+            return true;
+          },
+          onEnd() {
+            if (head && Buffer.concat(chunks).equals(body)) complete++;
+            resolve();
+          },
+          onError() {
+            resolve();
+          },
+        });
+      });
+    for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 50 }, one));
+    expect(outOfOrder).toBe(0);
+    expect(complete).toBe(1000);
   });
 });
