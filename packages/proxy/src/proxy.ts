@@ -269,12 +269,15 @@ export class SkeinProxy {
       if (label !== undefined) metrics.legacy.error(family, label).inc();
     };
     const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
+    // The proxy's own ports (listeners, then admin and tap once bound): inbound traffic must never
+    // be forwarded to them, or a peer would reach the admin server from loopback.
+    const proxyPorts = new Set<number>(config.inbound.listen.map((a) => a.port));
     const inboundRouter = new InboundHttpRouter({
       connectTimeoutMs: config.inbound.connectTimeoutMs,
       poolIdleTimeoutMs: config.inbound.http1PoolIdleTimeoutMs,
       maxIdlePerEndpoint: config.inbound.maxIdleConnsPerEndpoint,
       idleTimeoutMs: config.inbound.discoveryIdleTimeoutMs,
-      ownPorts: new Set(config.inbound.listen.map((a) => a.port)),
+      ownPorts: proxyPorts,
       metrics: metrics.legacy,
       authorityLabels: config.inbound.authorityLabels,
       serverFor: (port) => policies.policyFor(port).server,
@@ -358,6 +361,7 @@ export class SkeinProxy {
         http: inboundHttp,
         tcpConnect: appConnect,
         authorizeTcp,
+        ownPorts: proxyPorts,
         logger: log,
       });
       const inboundListener = await Listener.bind({
@@ -382,11 +386,12 @@ export class SkeinProxy {
       });
       listeners.push(inboundListener);
       const inboundPort = inboundListener.address.port;
+      for (const l of listeners) proxyPorts.add(l.address.port);
       const inboundHandler = inboundAcceptor({
         detectTimeoutMs: config.inbound.detectTimeoutMs,
         isOpaque: (port) => policies.policyFor(port).protocol === 'opaque',
         authorizeTcp,
-        ownPorts: new Set([inboundPort, ...listeners.slice(0, -1).map((l) => l.address.port)]),
+        ownPorts: proxyPorts,
         inboundPort,
         http: inboundHttp,
         tcpConnect: appConnect,
@@ -448,6 +453,7 @@ export class SkeinProxy {
         },
         logger: log.child({ target: 'skein::proxy::tap' }),
       });
+      proxyPorts.add(tapServer.address.port);
     }
     const extraReady = options.ready ?? (() => true);
     const ready = () => (identity === undefined || identity.isReady()) && extraReady();
@@ -473,6 +479,7 @@ export class SkeinProxy {
     let adminAddr: AddressInfo;
     try {
       adminAddr = await admin.listen();
+      proxyPorts.add(adminAddr.port);
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();

@@ -107,4 +107,49 @@ describe('MAX_IN_FLIGHT and INBOUND_IPS', () => {
       await identity.close();
     }
   });
+
+  it('never forwards a meshed peer to the proxy admin port (HTTP or opaque)', async () => {
+    const identity = await startIdentityService();
+    const pods: SkeinProxy[] = [];
+    try {
+      const target = await startMeshedProxy({
+        ip: '127.0.5.11',
+        namespace: 'demo',
+        serviceAccount: 'target',
+        identity,
+        env: { LINKERD2_PROXY_SHUTDOWN_ENDPOINT_ENABLED: 'true' },
+      });
+      pods.push(target);
+      const admin = target.addresses.admin.port;
+      const ep = (hint: string) =>
+        `{ address: "127.0.5.11:${admin}", identity: ${identityName('demo', 'target')}, opaqueTransportPort: ${target.addresses.inbound.port}, protocolHint: ${hint} }`;
+      const client = await startMeshedProxy({
+        ip: '127.0.5.12',
+        namespace: 'demo',
+        serviceAccount: 'client',
+        identity,
+        discovery: `authorities:
+  admin-http.demo:80:
+    endpoints: [ ${ep('h2')} ]
+  admin-opaque.demo:80:
+    endpoints: [ ${ep('opaque')} ]
+`,
+      });
+      pods.push(client);
+      const outbound = client.addresses.outbound[0]!.port;
+      const http = await getVia(outbound, '127.0.5.12', 'http://admin-http.demo/env.json');
+      expect(http.status).not.toBe(200);
+      expect(http.body).not.toContain('LINKERD2_PROXY');
+      const opaque = await getVia(outbound, '127.0.5.12', 'http://admin-opaque.demo/env.json').catch(
+        (err: Error) => ({ status: 0, body: err.message }),
+      );
+      expect(opaque.status).not.toBe(200);
+      expect(opaque.body).not.toContain('LINKERD2_PROXY');
+      // The admin server itself is still there for the pod's own loopback callers.
+      expect((await getVia(admin, '127.0.5.11', 'http://admin/ready')).status).toBe(200);
+    } finally {
+      for (const p of pods) await p.shutdown(100);
+      await identity.close();
+    }
+  });
 });

@@ -16,6 +16,8 @@ export interface InboundDirectOptions extends ForwardAppOptions {
   http: ServeHttpOptions;
   /** Opens a TCP connection to the application. */
   tcpConnect: (dst: SocketAddr) => Connector;
+  /** The proxy's own ports (listeners, admin, tap): a header naming one is a loop, refused. */
+  ownPorts?: ReadonlySet<number>;
   /** Logger. */
   logger: Logger;
 }
@@ -65,6 +67,14 @@ export function inboundDirect(
         const header = result.header;
         if (header.name !== undefined && header.name !== '') {
           options.logger.info({ name: header.name }, 'gateway transport headers are not supported');
+          socket.destroy();
+          return;
+        }
+        if (options.ownPorts?.has(header.port) === true) {
+          options.logger.info(
+            { port: header.port, peer: info.remote },
+            'transport header names a proxy port; refused',
+          );
           socket.destroy();
           return;
         }
