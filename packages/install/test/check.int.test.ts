@@ -204,8 +204,22 @@ describe('skein check against the testkit API server', () => {
     const identity = (await f.cluster.list('apps/v1', 'Deployment', { namespace: 'linkerd' })).filter(
       (d) => d.metadata?.name === 'linkerd-identity',
     );
-    setTimeout(() => runPods(f, identity), 400);
-    const report = await check({}, { waitMs: 5000, onEvent: (e) => events.push(e) });
+    // The pods come up once check has said it is waiting for them (not on a timer, which a
+    // slow machine could outrun).
+    let started = false;
+    const report = await check(
+      {},
+      {
+        waitMs: 10_000,
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'waiting' && !started) {
+            started = true;
+            runPods(f, identity);
+          }
+        },
+      },
+    );
     expect(result(report, 'control plane pods are ready').result).toBe('success');
     const waiting = events.filter((e) => e.type === 'waiting');
     expect(waiting.length).toBeGreaterThan(0);

@@ -39,7 +39,13 @@ export {
   UnauthorizedError,
   UpstreamIoError,
 } from './errors/proxy-errors.js';
-export { type ErrorMapping, mapError, synthesizeResponse } from './errors/synthesize.js';
+export {
+  type ErrorMapping,
+  errorMetricLabel,
+  mapError,
+  type SynthesizedResponse,
+  synthesizeResponse,
+} from './errors/synthesize.js';
 export { failExchange, NO_FLOW_CONTROL } from './http/fail.js';
 export { ForwardingHandler } from './http/forwarding-handler.js';
 export { getHeader, hasHeader, removeHeader, setHeader } from './http/headers.js';
@@ -55,14 +61,21 @@ export type {
   ResponseHandler,
   ResponseHead,
 } from './http/types.js';
+export type { ClientConnectionOwner, Http1ClientConnection } from './http1/client-connection.js';
 export { Http1Pool, type Http1PoolOptions } from './http1/client-pool.js';
 export { HttpParseError } from './http1/parse-error.js';
 export { Http1ServerConnection, type Http1ServerOptions } from './http1/server-connection.js';
 export * from './http2/index.js';
+export type { ProxyIdentity } from './identity/proxy-identity.js';
 export { InboundHttpRouter, type InboundHttpRouterOptions } from './inbound/http-router.js';
-export { ProxyMetrics } from './metrics/proxy-metrics.js';
+export type { PolicySource } from './inbound/inbound-policies.js';
+export { ProxyMetrics, type ProxyMetricsOptions, type RenderableMetrics } from './metrics/proxy-metrics.js';
 export { BalancedTarget, type BalancedTargetOptions } from './outbound/balanced-target.js';
-export { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
+export {
+  type EndpointConnectors,
+  type OutboundEndpointFactoryOptions,
+  outboundEndpointFactory,
+} from './outbound/endpoint-factory.js';
 export { type ClosableDispatcher, HttpEndpoint, type HttpEndpointOptions } from './outbound/http-endpoint.js';
 export {
   OutboundHttpRouter,
@@ -81,6 +94,7 @@ export {
 export type { ConnectionInfo, ConnectionTls, Direction, SocketAddr } from './transport/connection-info.js';
 export { type Connector, type TcpConnectOptions, tcpConnector } from './transport/connector.js';
 export {
+  type BackoffEnvironment,
   type BackoffPolicy,
   EndpointBackoffError,
   ReconnectBackoff,
@@ -88,10 +102,12 @@ export {
 } from './transport/connector-backoff.js';
 export {
   type AcceptedConnection,
+  type ConnectionCloseStats,
   type ConnectionHandler,
   type ConnectionHooks,
   Listener,
   type ListenerOptions,
 } from './transport/listener.js';
 export { originalDst } from './transport/original-dst.js';
-export { type PeekResult, peekFirstBytes } from './transport/peek.js';
+export { type PeekOptions, type PeekResult, peekFirstBytes } from './transport/peek.js';
+export { ListenError, PeekError, TransportArgumentError } from './transport/transport-errors.js';

@@ -158,7 +158,7 @@ const PREFIX = 'LINKERD2_PROXY_';
 
 /**
  * Reads the proxy configuration from environment variables with Linkerd's names, syntax and
- * defaults (spec §3). Every problem is collected; the thrown {@link AggregateConfigError} names
+ * defaults (spec §3). Every problem is collected; the thrown `AggregateConfigError` (from `@skein/core`) names
  * each variable, the value seen and the expected form.
  *
  * @param env - usually `process.env`.

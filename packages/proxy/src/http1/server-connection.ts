@@ -285,7 +285,7 @@ export class Http1ServerConnection {
     if (exchange.responseDone) this.#finishExchange(exchange);
   }
 
-  /** Called by the exchange when the response was fully written. */
+  /** Called by the exchange when the response was fully written. @internal */
   responseFinished(exchange: Exchange, close: boolean): void {
     if (this.#exchange !== exchange) return;
     if (close || this.#draining || !exchange.requestDone) {

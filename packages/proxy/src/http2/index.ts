@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-export type { Http2ClientExchange } from './client-exchange.js';
+export type { ClientExchangeOwner, Http2ClientExchange } from './client-exchange.js';
 export { Http2Pool, type Http2PoolOptions } from './client-pool.js';
+export type { ClientSessionOwner, Http2ClientSession } from './client-session.js';
 export {
   clientSessionOptions,
   DEFAULT_HTTP2_CLIENT_SETTINGS,
@@ -32,7 +33,7 @@ export {
   type Http2ServerOptions,
   serveHttp2,
 } from './server-connection.js';
-export { Http2ServerExchange } from './server-exchange.js';
+export { Http2ServerExchange, type ServerExchangeOwner } from './server-exchange.js';
 export {
   Http2MalformedRequestError,
   Http2StreamResetError,

@@ -53,7 +53,7 @@ export interface LoadedPlugins {
 
 /**
  * Imports plugin modules and collects their layers; balancer strategies are registered. A
- * module that cannot be imported or does not export a plugin fails with a {@link ConfigError}
+ * module that cannot be imported or does not export a plugin fails with a `ConfigError` (from `@skein/core`)
  * naming it.
  */
 export async function loadPlugins(specifiers: readonly string[], logger?: Logger): Promise<LoadedPlugins> {
