@@ -27,7 +27,9 @@ describe('skein-controller configuration', () => {
       readConfig(['--controller-namespace', 'linkerd'], { SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: 'x' })
         .controllerNamespace,
     ).toBe('linkerd');
-    expect(readConfig([], { SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: 'mesh' }).controllerNamespace).toBe('mesh');
+    expect(readConfig([], { SKEIN_CONTROLLER_CONTROLLER_NAMESPACE: 'mesh' }).controllerNamespace).toBe(
+      'mesh',
+    );
   });
 
   it('reports every bad value at once, naming each', () => {

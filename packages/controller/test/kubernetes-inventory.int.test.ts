@@ -172,7 +172,9 @@ describe('KubernetesInventory', () => {
     const resolver = inventoryTapResolver(new KubernetesInventory({ kubeConfig: kc }));
     const pods = await resolver.resolveTapTarget({ namespace: 'demo', kind: 'deploy', name: 'web' });
     expect(pods.filter((p) => p.tappable).map((p) => p.tapAddress)).toEqual(['10.1.0.1:4190']);
-    expect(pods.find((p) => !p.tappable)?.reason).toMatch(/^not annotated viz\.linkerd\.io\/tap-enabled=true/);
+    expect(pods.find((p) => !p.tappable)?.reason).toMatch(
+      /^not annotated viz\.linkerd\.io\/tap-enabled=true/,
+    );
     const db = await resolver.resolveTapTarget({ namespace: 'demo', kind: 'sts', name: 'db' });
     expect(db[0]!.reason).toBe('not meshed');
     await expect(
