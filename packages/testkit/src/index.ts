@@ -4,6 +4,15 @@
  *
  * @packageDocumentation
  */
+
+export {
+  expectTyped,
+  FUZZ_RUNS,
+  FUZZ_SEED,
+  FuzzSuite,
+  type FuzzTarget,
+  HangWatchdog,
+} from './fuzz/fuzz-suite.js';
 export type { AccessAttributes, AccessDecision, AccessRule } from './kube/access-rules.js';
 export type { WebhookServiceRef, WebhookServiceResolver } from './kube/admission-chain.js';
 export type { KubeVersionInfo } from './kube/discovery.js';

@@ -1,5 +1,6 @@
 import { SkeinError } from '@skein/core';
 import { destination, InvalidProtoValueError, inbound, tcpAddressToString } from '@skein/core/proto';
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { endpointFromWeightedAddr } from '../../src/client/endpoint-from-addr.js';
@@ -7,7 +8,6 @@ import { profileFromMessage } from '../../src/client/profile-from-message.js';
 import { findRoute } from '../../src/client/profile-model.js';
 import { InvalidPolicyError } from '../../src/policy/policy-error.js';
 import { inboundPolicyFromServer } from '../../src/policy/policy-from-server.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // What the proxy does with control-plane messages (spec §1.3, §1.6): decode the bytes a
 // Destination or policy server sent, then convert them (endpoints, profiles, inbound policies).

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { IdentityClient, identity as proto } from '@skein/core/proto';
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { issuerFromPem } from '../../src/ca/issuer-credentials.js';
@@ -12,7 +13,6 @@ import { generateIssuer, generateTrustAnchor } from '../../src/trust/generate.js
 import { TrustAnchors } from '../../src/trust/trust-anchors.js';
 import { readCertificate } from '../../src/x509/certificate-info.js';
 import { createCsr, parseCsr } from '../../src/x509/csr.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // Certify (spec control plane §6) is the identity service's only door: it parses a CSR (DER)
 // from any pod that can reach it. Whatever comes in, the answer is a certificate for exactly the

@@ -1,6 +1,6 @@
 import https from 'node:https';
 import { ServiceProfileError, validateServiceProfile } from '@skein/core';
-import { selfSignedCertificate } from '@skein/testkit';
+import { expectTyped, FuzzSuite, selfSignedCertificate } from '@skein/testkit';
 import fc from 'fast-check';
 import { applyPatch, type Operation } from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -12,7 +12,6 @@ import { type AdmissionServer, startAdmissionServer } from '../../src/webhook/ad
 import { createInjectorAdmissionHandler } from '../../src/webhook/injector-handler.js';
 import { createServiceProfileAdmissionHandler } from '../../src/webhook/sp-validator-handler.js';
 import { testValues } from '../fixtures.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // The admission webhooks take whatever the API server forwards: the proxy injector (any pod or
 // service, any annotations) and the sp-validator (any ServiceProfile a user writes). Whatever the

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { beforeAll, describe, expect } from 'vitest';
 import { parseClientHello, TLS_DETECT_MAX_BYTES } from '../../src/detect/tls-client-hello.js';
-import { FuzzSuite } from './fuzz-run.js';
 
 // The ClientHello/SNI parser decides, from a stranger's first bytes, whether to terminate mTLS,
 // pass TLS through or treat the connection as plaintext (spec §2.4). It must be total on any

@@ -1,3 +1,4 @@
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
 } from '../../src/detect/http-detect.js';
 import { HttpParseError } from '../../src/http1/parse-error.js';
 import { parseRequestHead } from '../../src/http1/request-head.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // Protocol detection (spec §2.6) is the first code that sees a connection's bytes; the HTTP/1
 // head parser is the second. Detection must be total, stable as bytes arrive, and must never

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Dispatcher, HeaderList, HttpRequest, ResponseHandler } from '../../src/http/types.js';
@@ -10,7 +11,6 @@ import { HttpParseError } from '../../src/http1/parse-error.js';
 import { parseRequestHead } from '../../src/http1/request-head.js';
 import { parseResponseHead } from '../../src/http1/response-head.js';
 import { Http1ServerConnection } from '../../src/http1/server-connection.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // The proxy's own HTTP/1 parsers (request head, response head, chunked/length body decoder) and
 // its server connection. Request smuggling is a disagreement between two parsers about where a

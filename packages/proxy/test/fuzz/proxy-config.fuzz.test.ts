@@ -1,8 +1,8 @@
 import { AggregateConfigError, ConfigError, ReloadableLogFilter } from '@skein/core';
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { readProxyConfig } from '../../src/config/proxy-config.js';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // readProxyConfig turns the pod's environment into the proxy's configuration (spec §3). An
 // operator's typo must come back as an error naming the variable, never as a crash, a hang, or a

@@ -7,9 +7,9 @@ import {
   TransportHeaderDecoder,
   TransportHeaderError,
 } from '@skein/core/proto';
+import { expectTyped, FuzzSuite } from '@skein/testkit';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { expectTyped, FuzzSuite } from './fuzz-run.js';
 
 // The transport header decoder reads the first bytes of every direct (port 4143) connection from
 // a meshed peer (spec §1.10, §2.5), as the proxy's inbound direct path feeds it: chunk by chunk

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { recordReliability } from '@skein/testkit';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { recordReliability } from '../reliability/reliability-record.js';
 
-// Settings and plumbing shared by this package's fuzz files (test/fuzz/*.fuzz.test.ts). The same
-// file exists in each package with fuzz tests (core sits below @skein/testkit, so it has none).
+// Settings and plumbing shared by the packages' fuzz files (test/fuzz/*.fuzz.test.ts), so that
+// every package fuzzes the same way (core sits below @skein/testkit, so it has none).
 //
 // SKEIN_FUZZ_RUNS  runs per property (default 300: seconds per file in CI; `npm run fuzz` uses more)
 // SKEIN_FUZZ_SEED  replay a run: the seed is printed in every failure and in docs/reliability.md
