@@ -1,136 +1,31 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateIssuer, generateTrustAnchor } from '@skein/identity';
-import { canCreateNetns, createPodNetwork, type Pod, type PodNetwork } from '@skein/testkit';
+import { pathToFileURL } from 'node:url';
+import { canCreateNetns, type Pod } from '@skein/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_UID, identityName as idName, PROXY_UID, TransparentPods } from './support/transparent-pods.js';
 
 // Two "pods" as network namespaces with real iptables rules installed by skein-proxy-init: the
 // apps know nothing of the mesh; pod A's client connects to pod B's IP and its connection goes
 // A-app → iptables → A-proxy outbound (SO_ORIGINAL_DST) → mTLS → iptables → B-proxy inbound →
-// B-app. Each pod runs its own identity and destination services on its loopback (their place
-// is not what is under test), sharing one trust anchor, issuer and static discovery file.
+// B-app. The pods and their proxies come from ./support/transparent-pods.ts, which the
+// benchmark (bench/transparent.bench.ts) shares.
 
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const bin = {
-  proxy: here('../dist/main.js'),
-  proxyInit: here('../../proxy-init/dist/main.js'),
-  identity: here('../../identity/dist/main.js'),
-  destination: here('../../destination/dist/main.js'),
-};
 const node = process.execPath;
 const grpcModule = pathToFileURL(createRequire(import.meta.url).resolve('@grpc/grpc-js')).href;
-const PROXY_UID = 2102;
-const APP_UID = 1000;
-const idName = (sa: string) => `${sa}.demo.serviceaccount.identity.linkerd.cluster.local`;
 
 // Root only: namespaces and iptables. CI runs as root, so this runs there.
 describe.skipIf(!canCreateNetns())('transparent mesh in network namespaces', () => {
-  let net: PodNetwork;
+  let pods: TransparentPods;
   let a: Pod;
   let b: Pod;
-  let dir: string;
 
-  const fixture = (name: string, code: string) => {
-    const file = join(dir, name);
-    writeFileSync(file, code);
-    return file;
-  };
-
-  async function startPod(pod: Pod, sa: string, token: string): Promise<void> {
-    const pdir = join(dir, sa);
-    mkdirSync(join(pdir, 'identity'), { recursive: true });
-    writeFileSync(join(pdir, 'token'), token);
-    chmodSync(pdir, 0o777);
-    chmodSync(join(pdir, 'identity'), 0o777);
-    await pod.spawn(
-      [
-        node,
-        bin.identity,
-        '--addr',
-        '127.0.0.1:18080',
-        '--admin-addr',
-        '127.0.0.1:19990',
-        '--issuer-dir',
-        join(dir, 'issuer'),
-        '--trust-anchors-file',
-        join(dir, 'anchors.pem'),
-        '--static-tokens-file',
-        join(dir, 'tokens.txt'),
-      ],
-      { ready: /listening/ },
-    );
-    await pod.spawn(
-      [
-        node,
-        bin.destination,
-        '--addr',
-        '127.0.0.1:18086',
-        '--admin-addr',
-        '127.0.0.1:19996',
-        '--static-file',
-        join(dir, 'mesh.yaml'),
-      ],
-      {
-        ready: /listening/,
-      },
-    );
-    await pod.spawn([node, bin.proxy], {
-      uid: PROXY_UID,
-      ready: /skein-proxy ready/,
-      env: {
-        PATH: process.env.PATH,
-        LINKERD2_PROXY_LOG: 'warn',
-        LINKERD2_PROXY_INBOUND_LISTEN_ADDR: '0.0.0.0:4143',
-        LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: '127.0.0.1:4140',
-        LINKERD2_PROXY_ADMIN_LISTEN_ADDR: '0.0.0.0:4191',
-        LINKERD2_PROXY_IDENTITY_SVC_ADDR: '127.0.0.1:18080',
-        LINKERD2_PROXY_IDENTITY_DIR: join(pdir, 'identity'),
-        LINKERD2_PROXY_IDENTITY_TOKEN_FILE: join(pdir, 'token'),
-        LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS: anchorsPem,
-        LINKERD2_PROXY_IDENTITY_LOCAL_NAME: idName(sa),
-        LINKERD2_PROXY_DESTINATION_SVC_ADDR: '127.0.0.1:18086',
-        LINKERD2_PROXY_DESTINATION_PROFILE_NETWORKS: '10.0.0.0/8',
-        LINKERD2_PROXY_DESTINATION_CONTEXT: `{"ns":"demo","nodeName":"node-1","pod":"${sa}-0"}`,
-      },
-    });
-    await pod.exec([
-      node,
-      bin.proxyInit,
-      '--incoming-proxy-port',
-      '4143',
-      '--outgoing-proxy-port',
-      '4140',
-      '--proxy-uid',
-      String(PROXY_UID),
-      '--inbound-ports-to-ignore',
-      '4190,4191',
-      '--ipv6=false',
-      '--iptables-mode',
-      'legacy',
-    ]);
-  }
-
-  let anchorsPem = '';
+  const fixture = (name: string, code: string) => pods.file(name, code);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'skein-transparent-'));
-    chmodSync(dir, 0o755);
-    const anchor = generateTrustAnchor();
-    const issuer = generateIssuer(anchor);
-    anchorsPem = anchor.certificatePem;
-    mkdirSync(join(dir, 'issuer'));
-    writeFileSync(join(dir, 'issuer', 'crt.pem'), issuer.certificatePem);
-    writeFileSync(join(dir, 'issuer', 'key.pem'), issuer.keyPem);
-    writeFileSync(join(dir, 'anchors.pem'), anchor.certificatePem);
-    writeFileSync(join(dir, 'tokens.txt'), 'token-a demo/client\ntoken-b demo/server\n');
-    net = await createPodNetwork();
-    a = await net.addPod('a');
-    b = await net.addPod('b');
-    writeFileSync(
-      join(dir, 'mesh.yaml'),
+    pods = await TransparentPods.create();
+    a = await pods.addPod('a');
+    b = await pods.addPod('b');
+    pods.setDiscovery(
       `services:
   - name: server
     namespace: demo
@@ -193,13 +88,12 @@ net.createServer((s) => { s.write('banner from server\\n'); s.pipe(s); }).listen
       ],
       { uid: APP_UID, ready: /tcp ready/ },
     );
-    await startPod(b, 'server', 'token-b');
-    await startPod(a, 'client', 'token-a');
+    await pods.mesh(b, 'server');
+    await pods.mesh(a, 'client');
   }, 120_000);
 
   afterAll(async () => {
-    await net?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    await pods?.close();
   });
 
   const asApp = (argv: string[]) => a.exec(argv, { uid: APP_UID, timeoutMs: 20_000 });
