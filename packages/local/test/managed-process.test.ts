@@ -77,4 +77,18 @@ describe('ManagedProcess', () => {
       }),
     ).rejects.toThrow(/^ghost could not be started \(\/nonexistent\/bin: spawn \/nonexistent\/bin ENOENT\)/);
   });
+
+  it('refuses a log file it cannot open, before starting anything', async () => {
+    await expect(
+      ManagedProcess.spawn({
+        name: 'nolog',
+        command: process.execPath,
+        args: ['-e', 'setInterval(() => {}, 1000)'],
+        env: {},
+        logFile: join(dir, 'missing-dir', 'nolog.log'),
+      }),
+    ).rejects.toThrow(
+      /^nolog could not open its log file \(ENOENT: no such file or directory, open '.*missing-dir\/nolog\.log'\)/,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { ComponentFailedError } from '../errors.js';
 
 /** What to run. */
@@ -45,7 +45,7 @@ export class ManagedProcess {
       let partial = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
-        log.write(chunk);
+        if (!log.destroyed) log.write(chunk);
         const lines = (partial + chunk).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) this.#line(line);
@@ -70,7 +70,7 @@ export class ManagedProcess {
    * @throws {ComponentFailedError} when it cannot be started at all (e.g. the executable is missing).
    */
   static async spawn(spec: ProcessSpec): Promise<ManagedProcess> {
-    const log = createWriteStream(spec.logFile, { flags: 'a', mode: 0o600 });
+    const log = openLog(spec);
     const child = spawn(spec.command, [...spec.args], {
       env: { ...spec.env },
       detached: true,
@@ -184,4 +184,22 @@ export class ManagedProcess {
       if (m !== null) w.resolve(m);
     }
   }
+}
+
+/**
+ * Opens the process's log now (a missing directory is a clear error before anything starts,
+ * not an asynchronous one later). A log that fails afterwards (disk full, file removed) stops
+ * being written; the process keeps running and the tail kept for errors still has its output.
+ */
+function openLog(spec: ProcessSpec): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(spec.logFile, 'a', 0o600);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ComponentFailedError(spec.name, `could not open its log file (${reason})`, '', undefined);
+  }
+  const log = createWriteStream('', { fd });
+  log.on('error', () => log.destroy());
+  return log;
 }
