@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AggregateConfigError, ConfigError, createLogger, formatAddr, type Logger } from '@skein/core';
 import { watchStaticDiscoveryFile } from '@skein/discovery';
@@ -59,6 +60,10 @@ async function backendFor(
 }
 
 async function main(): Promise<number> {
+  // Listing and watching a cluster's pods through client-node churns through large objects: let
+  // V8 collect sooner rather than grow the heap. For 5,000 realistic pods this holds RSS near
+  // 180 MB instead of ~360 MB (see @skein/discovery's memory figures and ADR 0024).
+  setFlagsFromString('--optimize-for-size');
   const argv = process.argv.slice(2);
   if (argv.includes('-h') || argv.includes('--help') || argv.includes('-help')) {
     process.stdout.write(usage());

@@ -17,6 +17,8 @@ export interface ChildServer {
 export interface ChildOptions {
   /** Extra Node flags for the child. */
   nodeFlags?: string[];
+  /** V8 flags the child sets at run time, as apps/destination's main does. */
+  runtimeFlags?: string[];
   /** Only list the pods once and keep nothing (the client library's own footprint). */
   listOnly?: boolean;
 }
@@ -29,6 +31,7 @@ export async function startChild(api: KubeApiServer, options: ChildOptions = {})
   const args = options.listOnly ? [kubeconfig, 'list-only'] : [kubeconfig];
   const child = fork(fileURLToPath(new URL('./destination-child.mjs', import.meta.url)), args, {
     execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
+    env: { ...process.env, SKEIN_BENCH_RUNTIME_FLAGS: (options.runtimeFlags ?? []).join(' ') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

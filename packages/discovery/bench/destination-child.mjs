@@ -3,6 +3,7 @@
 // argv[3] === 'list-only' it only lists the pods once (as the informer does) and keeps nothing:
 // the memory a client-node list pass leaves behind. It answers the parent over IPC and exits when
 // the parent goes away.
+import { setFlagsFromString } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   KubeCluster,
@@ -11,6 +12,12 @@ import {
   pagedList,
   serveDestination,
 } from '@skein/discovery/server';
+
+// As apps/destination does at start: V8 flags set at run time (SKEIN_BENCH_RUNTIME_FLAGS,
+// space-separated), to measure them as the app applies them rather than as Node options.
+for (const flag of process.env.SKEIN_BENCH_RUNTIME_FLAGS?.split(' ').filter(Boolean) ?? []) {
+  setFlagsFromString(flag);
+}
 
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(process.argv[2]);

@@ -2,8 +2,8 @@
 // meshed pods each), one Get stream open per service. Pods are seeded twice: as minimal objects,
 // and as a real cluster stores them (managed fields, volumes, probes, statuses; see
 // realistic-pod.ts). Peers in the same run: an empty cluster, and a bare client-node list of the
-// realistic pods that keeps nothing. The child runs with --max-semi-space-size=2, the setting the
-// app's README recommends; the last row shows Node's defaults.
+// realistic pods that keeps nothing. The child sets the V8 flags apps/destination sets at start
+// (--optimize-for-size); the last rows add --max-semi-space-size=2, or show Node's defaults.
 // Run after `npm run build`: `npm run bench -w @skein/discovery`.
 import { credentials } from '@grpc/grpc-js';
 import { DestinationClient } from '@skein/core/proto';
@@ -13,7 +13,14 @@ import { realisticPod } from './realistic-pod.ts';
 
 const SERVICES = 500;
 const PER_SERVICE = 10;
-const TUNED = ['--max-semi-space-size=2'];
+// What apps/destination's main sets at start (setFlagsFromString), so the rows measure the app
+// as shipped; the last two rows add a Node option, or drop every V8 flag.
+const APP_FLAGS = ['--optimize-for-size'];
+interface Flags {
+  node: string[];
+  runtime: string[];
+}
+const SHIPPED: Flags = { node: [], runtime: APP_FLAGS };
 
 interface Memory {
   rss: number;
@@ -23,12 +30,7 @@ interface Memory {
 
 type PodMaker = (ns: string, name: string, ip: string) => object;
 
-async function measure(
-  services: number,
-  makePod: PodMaker,
-  nodeFlags: string[],
-  listOnly = false,
-): Promise<Memory> {
+async function measure(services: number, makePod: PodMaker, flags: Flags, listOnly = false): Promise<Memory> {
   const api = await startKubeApiServer({ preloadLinkerdCrds: true, historyLimit: 100 });
   for (let s = 0; s < services; s++) {
     const ns = `ns-${s % 20}`;
@@ -48,7 +50,7 @@ async function measure(
     }
     api.store.create(endpointSlice(ns, svc, eps));
   }
-  const server = await startChild(api, { nodeFlags, listOnly });
+  const server = await startChild(api, { nodeFlags: flags.node, runtimeFlags: flags.runtime, listOnly });
   const calls = [];
   const client = listOnly
     ? undefined
@@ -76,11 +78,15 @@ const row = (label: string, m: Memory) =>
   console.log(
     `  ${label.padEnd(46)} RSS ${mb(m.rss).padStart(9)}   heap used ${mb(m.heapUsed).padStart(8)} of ${mb(m.heapTotal)}`,
   );
-const empty = await measure(0, meshedPod, TUNED);
-const minimal = await measure(SERVICES, meshedPod, TUNED);
-const realistic = await measure(SERVICES, realisticPod, TUNED);
-const listOnly = await measure(SERVICES, realisticPod, TUNED, true);
-const defaults = await measure(SERVICES, realisticPod, []);
+const empty = await measure(0, meshedPod, SHIPPED);
+const minimal = await measure(SERVICES, meshedPod, SHIPPED);
+const realistic = await measure(SERVICES, realisticPod, SHIPPED);
+const listOnly = await measure(SERVICES, realisticPod, SHIPPED, true);
+const semiSpace = await measure(SERVICES, realisticPod, {
+  node: ['--max-semi-space-size=2'],
+  runtime: APP_FLAGS,
+});
+const defaults = await measure(SERVICES, realisticPod, { node: [], runtime: [] });
 console.log(
   `destination server, ${SERVICES} services × ${PER_SERVICE} endpoints, ${SERVICES} Get streams (node ${process.version}, after GC)`,
 );
@@ -88,7 +94,8 @@ row('empty cluster', empty);
 row('minimal pod objects', minimal);
 row('realistic pod objects', realistic);
 row('peer: client-node list of the pods, kept none', listOnly);
-row('realistic pod objects, Node default flags', defaults);
+row('realistic, plus --max-semi-space-size=2', semiSpace);
+row('realistic, no V8 flags (Node defaults)', defaults);
 console.log(
   `  data held (heap over empty): ${mb(realistic.heapUsed - empty.heapUsed)}, ${((realistic.heapUsed - empty.heapUsed) / (SERVICES * PER_SERVICE) / 1024).toFixed(1)} KB per endpoint`,
 );
