@@ -13,12 +13,15 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
+/** The V8 flags apps/destination's main sets at start: the benches run the server with them. */
+export const APP_V8_FLAGS: readonly string[] = ['--optimize-for-size'];
+
 /** Options of {@link startChild}. */
 export interface ChildOptions {
   /** Extra Node flags for the child. */
   nodeFlags?: string[];
   /** V8 flags the child sets at run time, as apps/destination's main does. */
-  runtimeFlags?: string[];
+  runtimeFlags?: readonly string[];
   /** Only list the pods once and keep nothing (the client library's own footprint). */
   listOnly?: boolean;
 }

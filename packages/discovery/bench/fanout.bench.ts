@@ -5,7 +5,7 @@
 import { credentials } from '@grpc/grpc-js';
 import { DestinationClient } from '@skein/core/proto';
 import { startKubeApiServer } from '@skein/testkit';
-import { endpointSlice, meshedPod, percentile, startChild } from './bench-support.ts';
+import { APP_V8_FLAGS, endpointSlice, meshedPod, percentile, startChild } from './bench-support.ts';
 
 const SUBSCRIBERS = 1000;
 const CONNECTIONS = 50;
@@ -26,7 +26,7 @@ async function run(mode: 'shared view' | 'view per subscriber') {
     eps.push([`10.0.0.${i + 1}`, `web-${i}`]);
   }
   api.store.create(endpointSlice(ns, 'web', eps));
-  const server = await startChild(api, { nodeFlags: ['--max-semi-space-size=2'] });
+  const server = await startChild(api, { runtimeFlags: APP_V8_FLAGS });
   const clients = Array.from(
     { length: CONNECTIONS },
     () =>

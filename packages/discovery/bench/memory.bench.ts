@@ -8,17 +8,17 @@
 import { credentials } from '@grpc/grpc-js';
 import { DestinationClient } from '@skein/core/proto';
 import { startKubeApiServer } from '@skein/testkit';
-import { endpointSlice, meshedPod, startChild } from './bench-support.ts';
+import { APP_V8_FLAGS, endpointSlice, meshedPod, startChild } from './bench-support.ts';
 import { realisticPod } from './realistic-pod.ts';
 
 const SERVICES = 500;
 const PER_SERVICE = 10;
 // What apps/destination's main sets at start (setFlagsFromString), so the rows measure the app
 // as shipped; the last two rows add a Node option, or drop every V8 flag.
-const APP_FLAGS = ['--optimize-for-size'];
+const APP_FLAGS = APP_V8_FLAGS;
 interface Flags {
   node: string[];
-  runtime: string[];
+  runtime: readonly string[];
 }
 const SHIPPED: Flags = { node: [], runtime: APP_FLAGS };
 
