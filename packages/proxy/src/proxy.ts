@@ -19,7 +19,7 @@ import { DnsResolver } from './discovery/dns-resolver.js';
 import { FallbackResolver } from './discovery/fallback-resolver.js';
 import type { Resolver } from './discovery/resolver.js';
 import { StaticResolver } from './discovery/static-resolver.js';
-import { errorMetricLabel } from './errors/synthesize.js';
+import { errorMetricLabel, tcpErrorMetricLabel } from './errors/synthesize.js';
 import { DEFAULT_HTTP_SERVER_SETTINGS, type HttpServerSettings } from './http/http-server-options.js';
 import { inFlightLimit } from './http/in-flight-limit.js';
 import { origProtoDowngrade } from './http/orig-proto.js';
@@ -43,8 +43,9 @@ import { endpointTlsLabels, meshConnector } from './outbound/mesh-connectors.js'
 import { startControlServer } from './tap/control-server.js';
 import { tapInterceptor } from './tap/tap-interceptor.js';
 import type { ConnectionInfo, SocketAddr } from './transport/connection-info.js';
-import { tcpConnector } from './transport/connector.js';
+import { type Connector, tcpConnector } from './transport/connector.js';
 import { Listener } from './transport/listener.js';
+import { reportingConnector } from './transport/reporting-connector.js';
 
 /** Everything a {@link SkeinProxy} is built from. */
 export interface ProxyOptions {
@@ -268,6 +269,8 @@ export class SkeinProxy {
       const label = errorMetricLabel(error);
       if (label !== undefined) metrics.legacy.error(family, label).inc();
     };
+    const countTcpErrors = (family: 'inbound_tcp' | 'outbound_tcp', connect: Connector): Connector =>
+      reportingConnector(connect, (error) => metrics.legacy.error(family, tcpErrorMetricLabel(error)).inc());
     const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
     // The proxy's own ports (listeners, then admin and tap once bound): inbound traffic must never
     // be forwarded to them, or a peer would reach the admin server from loopback.
@@ -330,9 +333,11 @@ export class SkeinProxy {
                 onSynthesized: countError('outbound_http'),
               },
               // Opaque traffic is balanced over discovery too, so meshed peers get mTLS.
-              tcpConnect: (dst) => () =>
-                outboundRouter.openOpaque(
-                  dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`,
+              tcpConnect: (dst) =>
+                countTcpErrors('outbound_tcp', () =>
+                  outboundRouter.openOpaque(
+                    dst.ip.includes(':') ? `[${dst.ip}]:${dst.port}` : `${dst.ip}:${dst.port}`,
+                  ),
                 ),
               discoveredOpaque:
                 profiles === undefined
@@ -355,7 +360,10 @@ export class SkeinProxy {
         onSynthesized: countError('inbound_http'),
       };
       const appConnect = (dst: SocketAddr) =>
-        tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs });
+        countTcpErrors(
+          'inbound_tcp',
+          tcpConnector({ host: dst.ip, port: dst.port, timeoutMs: config.inbound.connectTimeoutMs }),
+        );
       const direct = inboundDirect({
         timeoutMs: config.inbound.detectTimeoutMs,
         http: inboundHttp,

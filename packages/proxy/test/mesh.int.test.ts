@@ -48,6 +48,7 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
   let tcpApp: net.Server;
   const seenHeaders: http.IncomingHttpHeaders[] = [];
   let grpcPort = 0;
+  let closedPort = 0;
 
   beforeAll(async () => {
     identity = await startIdentityService();
@@ -81,6 +82,13 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
     tcpApp.listen(0, B_IP);
     await once(tcpApp, 'listening');
 
+    // A port of B's that was just free: B's proxy cannot reach an app there.
+    closedPort = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, B_IP, () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
     b = await startMeshedProxy({ ip: B_IP, namespace: 'demo', serviceAccount: 'emoji', identity });
     const inbound = b.addresses.inbound.port;
     const ep = (port: number, extra = '') =>
@@ -98,6 +106,8 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
     endpoints: [ ${ep(grpcPort, ', protocolHint: h2')} ]
   emoji-tcp.demo.svc.cluster.local:80:
     endpoints: [ ${ep((tcpApp.address() as AddressInfo).port, ', protocolHint: opaque')} ]
+  emoji-down.demo.svc.cluster.local:80:
+    endpoints: [ ${ep(closedPort, ', protocolHint: opaque')} ]
   impostor.demo.svc.cluster.local:80:
     endpoints: [ { address: "${B_IP}:${(httpApp.address() as AddressInfo).port}", identity: ${identityName('demo', 'vote')}, opaqueTransportPort: ${inbound}, protocolHint: h2 } ]
 `,
@@ -178,6 +188,20 @@ describe('meshed proxies: app → outbound proxy → mTLS → inbound proxy → 
     while (!received.endsWith('ping')) await new Promise((r) => setTimeout(r, 10));
     socket.destroy();
     expect(received).toMatch(/^HTTP\/1.1 200 Connection Established\r\n(?:[^\r]*\r\n)*\r\nbanner\nping$/);
+  });
+
+  it('counts a TCP connection the inbound proxy cannot deliver to its app in inbound_tcp_errors_total', async () => {
+    const socket = net.connect(a.addresses.outbound[0]!.port, A_IP);
+    await once(socket, 'connect');
+    socket.on('error', () => {});
+    socket.write(
+      'CONNECT emoji-down.demo.svc.cluster.local:80 HTTP/1.1\r\nHost: emoji-down.demo.svc.cluster.local:80\r\n\r\n',
+    );
+    socket.resume();
+    // B accepts the meshed connection, fails to reach the app's port, and closes the tunnel.
+    await once(socket, 'close');
+    const metrics = await getVia(b.addresses.admin.port, B_IP, 'http://admin/metrics');
+    expect(metrics.body).toContain('inbound_tcp_errors_total{error="i/o"} 1');
   });
 
   it('refuses to talk to a peer whose certificate is not the identity discovery gave', async () => {

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@skein/core';
 import type { HeaderList, ResponseHead } from '../http/types.js';
 import { HttpParseError } from '../http1/parse-error.js';
+import { errnoOf } from '../transport/transport-errors.js';
 
 /** How the proxy answers for an error (spec §2.11). */
 export interface ErrorMapping {
@@ -101,6 +102,30 @@ export function errorMetricLabel(error: Error): string | undefined {
       return undefined;
     default:
       return mapError(error).status === 502 || mapError(error).status === 504 ? 'i/o' : 'unexpected';
+  }
+}
+
+/**
+ * The `error` label of `{inbound,outbound}_tcp_errors_total` for a TCP connection the proxy
+ * could not open or keep: `failfast`, `loadshed` and `identity required` as for HTTP; any
+ * transport failure (refused, reset, timed out, no endpoints) is `i/o`; anything else is
+ * `unexpected`.
+ */
+export function tcpErrorMetricLabel(error: Error): string {
+  const raw = (error as { code?: unknown }).code;
+  switch (typeof raw === 'string' ? raw : '') {
+    case ErrorCode.LoadShed:
+      return 'loadshed';
+    case ErrorCode.Failfast:
+      return 'failfast';
+    case 'ERR_SKEIN_IDENTITY_REQUIRED':
+      return 'identity required';
+    default: {
+      const status = mapError(error).status;
+      return status === 502 || status === 503 || status === 504 || errnoOf(error) !== undefined
+        ? 'i/o'
+        : 'unexpected';
+    }
   }
 }
 

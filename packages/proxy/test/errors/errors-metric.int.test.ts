@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ErrorCode, LoadShedError, SkeinError } from '@skein/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readProxyConfig } from '../../src/config/proxy-config.js';
-import { errorMetricLabel } from '../../src/errors/synthesize.js';
+import { errorMetricLabel, tcpErrorMetricLabel } from '../../src/errors/synthesize.js';
 import { HttpParseError } from '../../src/http1/parse-error.js';
 import { SkeinProxy } from '../../src/proxy.js';
 import { getVia } from '../support/mesh.js';
@@ -23,6 +23,17 @@ describe('errors_total', () => {
     expect(errorMetricLabel(new Error('bug'))).toBe('unexpected');
     expect(errorMetricLabel(new HttpParseError(400, 'smuggling'))).toBeUndefined();
     expect(errorMetricLabel(new SkeinError(ErrorCode.Forbidden, 'denied'))).toBeUndefined();
+  });
+
+  it('labels TCP failures: failfast, loadshed, identity required, i/o, else unexpected', () => {
+    expect(tcpErrorMetricLabel(new SkeinError(ErrorCode.Failfast, 'x'))).toBe('failfast');
+    expect(tcpErrorMetricLabel(new LoadShedError())).toBe('loadshed');
+    expect(tcpErrorMetricLabel(new SkeinError('ERR_SKEIN_IDENTITY_REQUIRED', 'x'))).toBe('identity required');
+    expect(tcpErrorMetricLabel(new SkeinError(ErrorCode.Connect, 'refused'))).toBe('i/o');
+    expect(tcpErrorMetricLabel(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
+      'i/o',
+    );
+    expect(tcpErrorMetricLabel(new Error('bug'))).toBe('unexpected');
   });
 
   it('counts an outbound connect failure as error="i/o"', async () => {
