@@ -45,6 +45,7 @@ export {
   mapError,
   type SynthesizedResponse,
   synthesizeResponse,
+  tcpErrorMetricLabel,
 } from './errors/synthesize.js';
 export { failExchange, NO_FLOW_CONTROL } from './http/fail.js';
 export { ForwardingHandler } from './http/forwarding-handler.js';
