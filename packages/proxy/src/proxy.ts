@@ -35,6 +35,7 @@ import { directAcceptor } from './inbound/direct-accept.js';
 import { InboundHttpRouter } from './inbound/http-router.js';
 import { InboundPolicies, type PolicySource } from './inbound/inbound-policies.js';
 import { inboundMeshTls } from './inbound/mesh-tls.js';
+import { OpenTcpConnections } from './inbound/open-tcp-connections.js';
 import { ProxyMetrics, type RenderableMetrics } from './metrics/proxy-metrics.js';
 import { outboundAcceptor } from './outbound/accept.js';
 import { type EndpointConnectors, outboundEndpointFactory } from './outbound/endpoint-factory.js';
@@ -272,6 +273,7 @@ export class SkeinProxy {
     const countTcpErrors = (family: 'inbound_tcp' | 'outbound_tcp', connect: Connector): Connector =>
       reportingConnector(connect, (error) => metrics.legacy.error(family, tcpErrorMetricLabel(error)).inc());
     const authorizeTcp = (info: ConnectionInfo) => authorizeConnection(policies, info, authzMetrics, 'tcp');
+    const openConnections = new OpenTcpConnections(policies, authzMetrics);
     // The proxy's own ports (listeners, then admin and tap once bound): inbound traffic must never
     // be forwarded to them, or a peer would reach the admin server from loopback.
     const proxyPorts = new Set<number>(config.inbound.listen.map((a) => a.port));
@@ -369,6 +371,7 @@ export class SkeinProxy {
         http: inboundHttp,
         tcpConnect: appConnect,
         authorizeTcp,
+        openConnections,
         ownPorts: proxyPorts,
         logger: log,
       });
@@ -399,6 +402,7 @@ export class SkeinProxy {
         detectTimeoutMs: config.inbound.detectTimeoutMs,
         isOpaque: (port) => policies.policyFor(port).protocol === 'opaque',
         authorizeTcp,
+        openConnections,
         ownPorts: proxyPorts,
         inboundPort,
         http: inboundHttp,
@@ -412,6 +416,7 @@ export class SkeinProxy {
                 http: inboundHttp,
                 tcpConnect: appConnect,
                 authorizeTcp,
+                openConnections,
                 direct: (tls, info, accepted) => direct(tls, info, accepted, tls.alpnProtocol ?? false),
                 logger: log,
               }),
@@ -427,6 +432,7 @@ export class SkeinProxy {
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();
+      openConnections.close();
       policies.close();
       for (const c of controlPlane) c.close();
       identity?.close();
@@ -491,6 +497,7 @@ export class SkeinProxy {
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();
+      openConnections.close();
       policies.close();
       for (const c of controlPlane) c.close();
       identity?.close();
@@ -512,6 +519,7 @@ export class SkeinProxy {
       identity,
       destination: {
         close: () => {
+          openConnections.close();
           policies.close();
           for (const c of controlPlane) c.close();
         },

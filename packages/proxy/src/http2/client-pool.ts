@@ -201,10 +201,21 @@ export class Http2Pool implements Dispatcher, ClientExchangeOwner, ClientSession
     this.#backoffUntil = performance.now() + delay;
     this.#failPending(err);
     this.#readyChanged();
+    this.#armBackoffTimer(delay);
+  }
+
+  /**
+   * Wakes when the backoff ends to report readiness. Timers run on the event loop's cached
+   * clock, which lags `performance.now()` after a long loop turn, so a timer can fire just
+   * before `#backoffUntil`: it then waits for the rest instead of never reporting ready.
+   */
+  #armBackoffTimer(delay: number): void {
     if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
     this.#backoffTimer = setTimeout(() => {
       this.#backoffTimer = undefined;
-      this.#readyChanged();
+      const left = this.#backoffUntil - performance.now();
+      if (left > 0 && !this.#closed) this.#armBackoffTimer(Math.ceil(left));
+      else this.#readyChanged();
     }, delay);
     this.#backoffTimer.unref();
   }

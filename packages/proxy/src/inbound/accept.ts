@@ -13,6 +13,7 @@ import type { Connector } from '../transport/connector.js';
 import type { AcceptedConnection, ConnectionHandler } from '../transport/listener.js';
 import { peekFirstBytes } from '../transport/peek.js';
 import { forwardToApp } from './forward-app.js';
+import type { OpenTcpConnections } from './open-tcp-connections.js';
 
 /** Options for {@link inboundAcceptor}. */
 export interface InboundAcceptOptions {
@@ -22,6 +23,8 @@ export interface InboundAcceptOptions {
   isOpaque: (port: number) => boolean;
   /** Whether the client may open an opaque (TCP) connection to its port; false closes it. */
   authorizeTcp?: (info: ConnectionInfo) => boolean;
+  /** Where allowed TCP connections are tracked, to be closed if a policy change revokes them. */
+  openConnections?: OpenTcpConnections;
   /** Ports of the proxy itself: connections to them are loops. */
   ownPorts: ReadonlySet<number>;
   /** How accepted HTTP is served. */

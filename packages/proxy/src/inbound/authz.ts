@@ -24,6 +24,21 @@ export class AuthzMetrics {
     policy: InboundPolicy,
     authz: string | undefined,
   ): void {
+    const decision = allowed ? 'allow' : 'deny';
+    this.#count(`${kind}-${decision}`, info, policy, authz);
+  }
+
+  /** Records an open TCP connection closed because a policy change no longer allows it. */
+  recordTerminate(info: ConnectionInfo, policy: InboundPolicy): void {
+    this.#count('tcp-terminate', info, policy, undefined);
+  }
+
+  #count(
+    decision: 'http-allow' | 'http-deny' | 'tcp-allow' | 'tcp-deny' | 'tcp-terminate',
+    info: ConnectionInfo,
+    policy: InboundPolicy,
+    authz: string | undefined,
+  ): void {
     const dst = info.originalDst ?? info.local;
     const tls = info.tls;
     const tlsKey =
@@ -32,17 +47,17 @@ export class AuthzMetrics {
         : tls.kind === 'opaque'
           ? `o${tls.sni}`
           : `n${tls.reason}`;
-    const key = `${kind}|${allowed}|${dst.port}|${dst.ip}|${policy.server.kind}/${policy.server.name}|${authz ?? ''}|${tlsKey}`;
+    const key = `${decision}|${dst.port}|${dst.ip}|${policy.server.kind}/${policy.server.name}|${authz ?? ''}|${tlsKey}`;
     let series = this.#series.get(key);
     if (series === undefined) {
-      const family =
-        kind === 'http'
-          ? allowed
-            ? this.#metrics.authz.httpAllow
-            : this.#metrics.authz.httpDeny
-          : allowed
-            ? this.#metrics.authz.tcpAllow
-            : this.#metrics.authz.tcpDeny;
+      const families = this.#metrics.authz;
+      const family = {
+        'http-allow': families.httpAllow,
+        'http-deny': families.httpDeny,
+        'tcp-allow': families.tcpAllow,
+        'tcp-deny': families.tcpDeny,
+        'tcp-terminate': families.tcpTerminate,
+      }[decision];
       const server = { ...policy.server, port: dst.port };
       const found =
         authz === undefined ? undefined : policy.authorizations.find((a) => a.ref.name === authz)?.ref;

@@ -3,6 +3,7 @@ import type { Logger } from '@skein/core';
 import { forwardOpaque } from '../tcp/opaque-forward.js';
 import type { ConnectionInfo, SocketAddr } from '../transport/connection-info.js';
 import type { Connector } from '../transport/connector.js';
+import type { OpenTcpConnections } from './open-tcp-connections.js';
 
 /** What forwarding an opaque inbound connection to the application needs. */
 export interface ForwardAppOptions {
@@ -10,6 +11,8 @@ export interface ForwardAppOptions {
   tcpConnect: (dst: SocketAddr) => Connector;
   /** Whether the client may open an opaque (TCP) connection to its port; false closes it. */
   authorizeTcp?: (info: ConnectionInfo) => boolean;
+  /** Where allowed connections are tracked, to be closed if a policy change revokes them. */
+  openConnections?: OpenTcpConnections;
   /** Logger. */
   logger: Logger;
 }
@@ -31,8 +34,11 @@ export function forwardToApp(
     socket.destroy();
     return;
   }
-  forwardOpaque(socket, {
+  let untrack: (() => void) | undefined;
+  const forward = forwardOpaque(socket, {
     connect: options.tcpConnect(dst),
     ...(consumed === undefined ? {} : { consumed }),
+    onComplete: () => untrack?.(),
   });
+  untrack = options.openConnections?.track(info, forward);
 }

@@ -32,6 +32,7 @@ export class InboundPolicies {
   readonly #current = new Map<number, InboundPolicy>();
   readonly #watches = new Map<number, Subscription>();
   readonly #defaults = new Map<number, InboundPolicy>();
+  readonly #listeners = new Set<(port: number) => void>();
 
   constructor(options: InboundPoliciesOptions) {
     this.#opts = options;
@@ -46,6 +47,16 @@ export class InboundPolicies {
     if (found !== undefined) return found;
     if (this.#opts.source !== undefined && !this.#watches.has(port)) this.#watch(port);
     return this.#default(port);
+  }
+
+  /**
+   * Calls `listener` with the port each time the policy in force for a port changes (the
+   * policy service sent a new one, or stopped answering and the default is back). Returns a
+   * function that removes the listener.
+   */
+  onChange(listener: (port: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Stops every watch. */
@@ -69,11 +80,24 @@ export class InboundPolicies {
   #watch(port: number): void {
     const source = this.#opts.source!;
     const sub = source.watch(port).subscribe({
-      next: (policy) => this.#current.set(port, policy),
-      // Without an answer the default policy stays in force.
-      error: () => this.#current.delete(port),
-      complete: () => this.#current.delete(port),
+      next: (policy) => {
+        this.#current.set(port, policy);
+        this.#changed(port);
+      },
+      // Without an answer the default policy is in force again.
+      error: () => {
+        this.#current.delete(port);
+        this.#changed(port);
+      },
+      complete: () => {
+        this.#current.delete(port);
+        this.#changed(port);
+      },
     });
     this.#watches.set(port, sub);
+  }
+
+  #changed(port: number): void {
+    for (const listener of this.#listeners) listener(port);
   }
 }
