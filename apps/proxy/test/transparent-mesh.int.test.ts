@@ -171,6 +171,28 @@ s.on('data', (c) => { got += c; if (got.includes('\\n') && !got.includes('ping')
     );
   });
 
+  it('counts an opaque connection the outbound proxy cannot open in outbound_tcp_errors_total', async () => {
+    // Pod C is outside the mesh and nothing listens there: the app's connection is accepted by
+    // A's proxy (iptables), detected as not HTTP, and forwarded to C, which refuses it.
+    const c = await pods.addPod('c');
+    const client = fixture(
+      'refused-client.mjs',
+      `
+import net from 'node:net';
+const s = net.connect(7000, '${c.ip}');
+s.on('connect', () => s.write('hello, not http\\n'));
+s.on('error', () => {});
+s.on('close', () => console.log('closed'));
+`,
+    );
+    const { stdout } = await asApp([node, client]);
+    expect(stdout.trim()).toBe('closed');
+    const { stdout: metrics } = await a.exec(['curl', '-sS', 'http://127.0.0.1:4191/metrics'], {
+      uid: PROXY_UID,
+    });
+    expect(metrics).toContain('outbound_tcp_errors_total{error="i/o"} 1');
+  });
+
   it('does not redirect the proxy user or loopback traffic inside a pod', async () => {
     // The proxy user reaches B's app directly: no identity header is added.
     const direct = await a.exec(['curl', '-sS', '--max-time', '10', `http://${b.ip}:8080/direct`], {
