@@ -20,6 +20,7 @@ describe('skein-proxy executable', () => {
         PATH: process.env.PATH,
         LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT: '10 seconds',
         LINKERD2_PROXY_INBOUND_PORTS: '99999',
+        SKEIN_PROXY_MEMORY_PROFILE: 'huge',
       },
     }).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(1);
@@ -27,6 +28,7 @@ describe('skein-proxy executable', () => {
     expect(stderr).toContain('skein-proxy: invalid configuration');
     expect(stderr).toContain('LINKERD2_PROXY_OUTBOUND_CONNECT_TIMEOUT="10 seconds"');
     expect(stderr).toContain('LINKERD2_PROXY_INBOUND_PORTS="99999"');
+    expect(stderr).toContain('SKEIN_PROXY_MEMORY_PROFILE="huge"');
   });
 
   describe('running standalone with a static discovery file', () => {

@@ -46,6 +46,10 @@ const skein = spawn(process.execPath, [proxyMain], {
     LINKERD2_PROXY_ADMIN_LISTEN_ADDR: `127.0.0.1:${skAdmin}`,
     LINKERD2_PROXY_LOG: 'error',
     SKEIN_PROXY_DISCOVERY_FILE: discovery,
+    // `SKEIN_PROXY_MEMORY_PROFILE=throughput npm run bench` measures the other profile.
+    ...(process.env.SKEIN_PROXY_MEMORY_PROFILE === undefined
+      ? {}
+      : { SKEIN_PROXY_MEMORY_PROFILE: process.env.SKEIN_PROXY_MEMORY_PROFILE }),
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

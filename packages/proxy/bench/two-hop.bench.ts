@@ -84,6 +84,10 @@ try {
   ): Record<string, string> => ({
     LINKERD2_PROXY_LOG: 'error',
     LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: `127.0.0.1:${out}`,
+    // `SKEIN_PROXY_MEMORY_PROFILE=throughput npm run bench` measures the other profile.
+    ...(process.env.SKEIN_PROXY_MEMORY_PROFILE === undefined
+      ? {}
+      : { SKEIN_PROXY_MEMORY_PROFILE: process.env.SKEIN_PROXY_MEMORY_PROFILE }),
     LINKERD2_PROXY_INBOUND_LISTEN_ADDR: `127.0.0.1:${inb}`,
     LINKERD2_PROXY_ADMIN_LISTEN_ADDR: `127.0.0.1:${admin}`,
     LINKERD2_PROXY_IDENTITY_SVC_ADDR: `127.0.0.1:${idPort}`,

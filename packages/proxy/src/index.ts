@@ -19,6 +19,7 @@ export {
   type DefaultInboundPolicy,
   type DirectionConfig,
   type IdentityConfig,
+  type MemoryProfile,
   type ProxyConfig,
   readProxyConfig,
 } from './config/proxy-config.js';

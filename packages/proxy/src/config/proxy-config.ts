@@ -152,7 +152,16 @@ export interface ProxyConfig {
   balancer: string;
   /** `SKEIN_PROXY_PLUGINS`: comma-separated module specifiers loaded at start. */
   plugins: string[];
+  /**
+   * `SKEIN_PROXY_MEMORY_PROFILE`: how the process trades memory for speed (the library sets
+   * no V8 flags; `skein-proxy` applies this at start). `compact` (default) keeps the heap
+   * small; `throughput` lets it grow for more requests per CPU second.
+   */
+  memoryProfile: MemoryProfile;
 }
+
+/** The values of `SKEIN_PROXY_MEMORY_PROFILE`. */
+export type MemoryProfile = 'compact' | 'throughput';
 
 const PREFIX = 'LINKERD2_PROXY_';
 
@@ -232,6 +241,7 @@ function build(e: EnvConfig, env: EnvRecord, cpus: number): ProxyConfig {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
+    memoryProfile: memoryProfile(e, env.SKEIN_PROXY_MEMORY_PROFILE),
   };
   return config;
 }
@@ -289,6 +299,14 @@ function skeinPorts(e: EnvConfig, env: EnvRecord, name: string): PortSet {
   const ports = reader.ports(name);
   for (const err of reader.errors()) e.report(err);
   return ports;
+}
+
+function memoryProfile(e: EnvConfig, value: string | undefined): MemoryProfile {
+  const v = nonEmpty(value?.trim())?.toLowerCase();
+  if (v === undefined) return 'compact';
+  if (v === 'compact' || v === 'throughput') return v;
+  e.report(new ConfigError('SKEIN_PROXY_MEMORY_PROFILE', value ?? '', '`compact` or `throughput`'));
+  return 'compact';
 }
 
 function bindIp(e: EnvConfig, value: string | undefined): string | undefined {

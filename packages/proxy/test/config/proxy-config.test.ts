@@ -56,6 +56,8 @@ describe('readProxyConfig', () => {
     expect(c.cores).toBe(1);
     expect(readProxyConfig({ LINKERD2_PROXY_CORES: '2' }, 4).cores).toBe(2);
     expect(readProxyConfig({ SKEIN_PROXY_OUTBOUND_BIND_IP: '127.0.10.1' }).outboundBindIp).toBe('127.0.10.1');
+    expect(readProxyConfig({}).memoryProfile).toBe('compact');
+    expect(readProxyConfig({ SKEIN_PROXY_MEMORY_PROFILE: 'Throughput' }).memoryProfile).toBe('throughput');
     expect(readProxyConfig({}).outboundBindIp).toBeUndefined();
     expect(readProxyConfig({ LINKERD2_PROXY_CORES_MAX_RATIO: '0.5' }, 4).cores).toBe(2);
   });
@@ -71,6 +73,7 @@ describe('readProxyConfig', () => {
         LINKERD2_PROXY_DESTINATION_SVC_ADDR: 'linkerd-dst.linkerd.svc:8086',
         LINKERD2_PROXY_IDENTITY_DISABLED: 'true',
         SKEIN_PROXY_OUTBOUND_BIND_IP: 'pod-ip',
+        SKEIN_PROXY_MEMORY_PROFILE: 'fast',
       });
       expect.unreachable();
     } catch (err) {
@@ -84,6 +87,7 @@ describe('readProxyConfig', () => {
       expect(text).toContain('LINKERD2_PROXY_DESTINATION_SVC_NAME');
       expect(text).toContain('LINKERD2_PROXY_IDENTITY_DISABLED');
       expect(text).toMatch(/SKEIN_PROXY_OUTBOUND_BIND_IP="pod-ip".*IPv4 or IPv6 address/);
+      expect(text).toMatch(/SKEIN_PROXY_MEMORY_PROFILE="fast".*`compact` or `throughput`/);
     }
   });
 
