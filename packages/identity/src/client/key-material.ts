@@ -46,7 +46,10 @@ async function readNonEmpty(path: string): Promise<Buffer> {
 export async function loadKeyMaterial(dir: string): Promise<KeyMaterial> {
   const keyPath = join(dir, 'key.p8');
   const csrPath = join(dir, 'csr.der');
-  const [keyDer, csr] = await Promise.all([readNonEmpty(keyPath), readNonEmpty(csrPath)]);
+  // One after the other, so that the error names the key first when both are missing (two
+  // parallel reads report whichever fails first, which varies from run to run).
+  const keyDer = await readNonEmpty(keyPath);
+  const csr = await readNonEmpty(csrPath);
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs8' });
