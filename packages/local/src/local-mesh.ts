@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Logger, nullLogger } from '@skein/core';
@@ -71,6 +72,11 @@ export interface LocalMeshOptions {
 }
 
 /** Variables of the caller's environment children may inherit; everything else is left out. */
+/** The parent-watch preload (process/parent-watch.ts): built next to the bundle, or the source in tests. */
+const PARENT_WATCH = ['./parent-watch.js', './process/parent-watch.ts']
+  .map((rel) => new URL(rel, import.meta.url))
+  .find((url) => existsSync(url))?.href;
+
 const INHERITED = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'XDG_RUNTIME_DIR', 'SYSTEMROOT'];
 
 interface Started {
@@ -392,6 +398,11 @@ export class LocalMesh {
       const v = base[k];
       if (v !== undefined) env[k] = v;
     }
-    return { ...env, ...own };
+    const merged = { ...env, ...own };
+    // Every process stops itself if this orchestrator dies without stopping it.
+    const watch = PARENT_WATCH === undefined ? '' : `--import=${PARENT_WATCH}`;
+    const options = [merged.NODE_OPTIONS, watch].filter((o) => o !== undefined && o !== '').join(' ');
+    if (options !== '') merged.NODE_OPTIONS = options;
+    return merged;
   }
 }
