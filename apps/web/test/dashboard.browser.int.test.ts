@@ -96,10 +96,12 @@ describe('the dashboard in Chromium, over a live local mesh', () => {
     await open('#/namespaces/emojivoto/deployments');
     const cell = (name: string, col: string) =>
       `table[data-kind=deployment] tr[data-resource=${name}] [data-col=${col}]`;
+    // Live rates over a window that is still filling: the first readings can be off by a few
+    // points (each series is extrapolated separately), so wait for the display to settle.
     const voting = await cellValue(
       cell('voting', 'success'),
-      (n) => n > 0 && n < 100,
-      'voting success below 100%',
+      (n) => n > 87 && n < 93,
+      'voting success at ~90% (87-93)',
     );
     expect(voting).toBeGreaterThan(87);
     expect(voting).toBeLessThan(93);
