@@ -4,8 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchStaticDiscoveryFile } from '@skein/discovery';
-import { type RunningPolicyServer, StaticPolicyBackend, servePolicy } from '@skein/discovery/server';
+import type { RunningPolicyServer } from '@skein/discovery/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SkeinProxy } from '../src/index.js';
 import {
@@ -13,6 +12,7 @@ import {
   identityName,
   startIdentityService,
   startMeshedProxy,
+  startPolicyGovernedProxy,
   type TestIdentityService,
 } from './support/mesh.js';
 
@@ -59,23 +59,14 @@ authorizationPolicies:
       requiredAuthenticationRefs: [{ kind: ServiceAccount, name: vote }]
 `,
     );
-    policyServer = await servePolicy({
-      backend: new StaticPolicyBackend({
-        discovery: watchStaticDiscoveryFile(policyFile, { intervalMs: 50 }),
-      }),
-      address: '127.0.0.1:0',
-    });
-    emoji = await startMeshedProxy({
+    ({ policyServer, proxy: emoji } = await startPolicyGovernedProxy({
       ip: APP_IP,
-      namespace: 'demo',
       serviceAccount: 'emoji',
+      pod: 'emoji-0',
+      appPort,
+      policyFile,
       identity,
-      env: {
-        LINKERD2_PROXY_POLICY_SVC_ADDR: `127.0.0.1:${policyServer.port}`,
-        LINKERD2_PROXY_POLICY_WORKLOAD: '{"ns":"demo","pod":"emoji-0"}',
-        LINKERD2_PROXY_INBOUND_PORTS: String(appPort),
-      },
-    });
+    }));
     const discovery = `authorities:
   emoji.demo.svc.cluster.local:80:
     endpoints: [ { address: "${APP_IP}:${appPort}", identity: ${identityName('demo', 'emoji')}, opaqueTransportPort: ${emoji.addresses.inbound.port}, protocolHint: h2 } ]

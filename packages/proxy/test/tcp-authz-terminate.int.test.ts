@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchStaticDiscoveryFile } from '@skein/discovery';
-import { type RunningPolicyServer, StaticPolicyBackend, servePolicy } from '@skein/discovery/server';
+import type { RunningPolicyServer } from '@skein/discovery/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SkeinProxy } from '../src/index.js';
 import {
@@ -12,6 +11,7 @@ import {
   identityName,
   startIdentityService,
   startMeshedProxy,
+  startPolicyGovernedProxy,
   type TestIdentityService,
 } from './support/mesh.js';
 
@@ -63,23 +63,14 @@ describe('a policy change closes TCP connections it no longer allows', () => {
     appPort = (app.address() as AddressInfo).port;
     policyFile = join(dir, 'policy.yaml');
     writeFileSync(policyFile, policyYaml(appPort, 'vote'));
-    policyServer = await servePolicy({
-      backend: new StaticPolicyBackend({
-        discovery: watchStaticDiscoveryFile(policyFile, { intervalMs: 50 }),
-      }),
-      address: '127.0.0.1:0',
-    });
-    emoji = await startMeshedProxy({
+    ({ policyServer, proxy: emoji } = await startPolicyGovernedProxy({
       ip: APP_IP,
-      namespace: 'demo',
       serviceAccount: 'emoji',
+      pod: 'emoji-0',
+      appPort,
+      policyFile,
       identity,
-      env: {
-        LINKERD2_PROXY_POLICY_SVC_ADDR: `127.0.0.1:${policyServer.port}`,
-        LINKERD2_PROXY_POLICY_WORKLOAD: '{"ns":"demo","pod":"emoji-0"}',
-        LINKERD2_PROXY_INBOUND_PORTS: String(appPort),
-      },
-    });
+    }));
     vote = await startMeshedProxy({
       ip: VOTE_IP,
       namespace: 'demo',

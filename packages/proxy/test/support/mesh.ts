@@ -3,6 +3,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@skein/core';
+import { watchStaticDiscoveryFile } from '@skein/discovery';
+import { type RunningPolicyServer, StaticPolicyBackend, servePolicy } from '@skein/discovery/server';
 import {
   CertifyService,
   generateIssuer,
@@ -140,4 +142,41 @@ export function getVia(
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A policy server over a static policy file (re-read every 50 ms, so tests can change it), and a
+ * meshed proxy on `ip` that takes the inbound policy of `appPort` from it for `pod` in `demo`.
+ */
+export async function startPolicyGovernedProxy(options: {
+  ip: string;
+  serviceAccount: string;
+  pod: string;
+  appPort: number;
+  policyFile: string;
+  identity: TestIdentityService;
+}): Promise<{ policyServer: RunningPolicyServer; proxy: SkeinProxy }> {
+  const policyServer = await servePolicy({
+    backend: new StaticPolicyBackend({
+      discovery: watchStaticDiscoveryFile(options.policyFile, { intervalMs: 50 }),
+    }),
+    address: '127.0.0.1:0',
+  });
+  try {
+    const proxy = await startMeshedProxy({
+      ip: options.ip,
+      namespace: 'demo',
+      serviceAccount: options.serviceAccount,
+      identity: options.identity,
+      env: {
+        LINKERD2_PROXY_POLICY_SVC_ADDR: `127.0.0.1:${policyServer.port}`,
+        LINKERD2_PROXY_POLICY_WORKLOAD: JSON.stringify({ ns: 'demo', pod: options.pod }),
+        LINKERD2_PROXY_INBOUND_PORTS: String(options.appPort),
+      },
+    });
+    return { policyServer, proxy };
+  } catch (err) {
+    await policyServer.close(0);
+    throw err;
+  }
 }
