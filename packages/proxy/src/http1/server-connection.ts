@@ -584,7 +584,7 @@ class Exchange implements ResponseHandler {
   #scheduleUncork(): void {
     if (this.#uncorkScheduled) return;
     this.#uncorkScheduled = true;
-    process.nextTick(uncork, this);
+    setImmediate(uncork, this);
   }
 
   /** Internal: flushes corked writes. */
