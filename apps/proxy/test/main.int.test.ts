@@ -98,4 +98,48 @@ describe('skein-proxy executable', () => {
       expect(code).toBe(0);
     });
   });
+
+  describe('SKEIN_PROXY_MEMORY_PROFILE', () => {
+    // The young generation's size is fixed when V8 starts, so `compact` re-executes the
+    // process (same PID) with the flag on node's command line; the command line shows it.
+    const startWith = async (env: Record<string, string>) => {
+      const child = spawn(node, [main], {
+        env: {
+          PATH: process.env.PATH,
+          LINKERD2_PROXY_OUTBOUND_LISTEN_ADDR: '127.0.0.1:0',
+          LINKERD2_PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
+          LINKERD2_PROXY_ADMIN_LISTEN_ADDR: '127.0.0.1:0',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('skein-proxy ready: ')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const { stdout } = await run('ps', ['-o', 'args=', '-p', String(child.pid)]);
+      child.kill('SIGKILL');
+      return stdout.trim();
+    };
+
+    it('compact (the default) runs the spawned process with a 2 MiB semi-space', async () => {
+      const args = await startWith({});
+      expect(args).toMatch(/ --max-semi-space-size=2 .*main\.js$/);
+    });
+
+    it('throughput leaves V8 its default young generation', async () => {
+      const args = await startWith({ SKEIN_PROXY_MEMORY_PROFILE: 'throughput' });
+      expect(args).not.toContain('--max-semi-space-size');
+      expect(args).toMatch(/main\.js$/);
+    });
+
+    it('keeps a young-generation size chosen in NODE_OPTIONS', async () => {
+      const args = await startWith({ NODE_OPTIONS: '--max-semi-space-size=8' });
+      expect(args).not.toContain('--max-semi-space-size');
+    });
+  });
 });
