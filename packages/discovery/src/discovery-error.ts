@@ -2,7 +2,7 @@ import { SkeinError, type SkeinErrorOptions } from '@skein/core';
 
 /** gRPC status codes the Destination API answers with (the numeric values of `grpc.status`). */
 export const DestinationStatus = {
-  /** The name was not a valid destination (an IP for `Get`, a name outside the cluster domain, …). */
+  /** The name was not a valid destination (an IP for `Get`, a name outside the cluster domain, ...). */
   InvalidArgument: 3,
   /** The service does not exist: the client may fall back to another resolver (DNS). */
   NotFound: 5,

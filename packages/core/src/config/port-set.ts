@@ -28,7 +28,7 @@ export class PortSet implements Iterable<number> {
   /**
    * Builds a set from ranges; overlapping and adjacent ranges are merged.
    *
-   * @throws {RangeError} when a range is outside 0–65535 or has start > end (a programming error;
+   * @throws {RangeError} when a range is outside 0-65535 or has start > end (a programming error;
    * text input goes through {@link parsePortSet}, which throws {@link ConfigError}).
    */
   constructor(ranges: Iterable<PortRange> = []) {

@@ -12,7 +12,7 @@ const UNIT_NS: Record<string, bigint> = {
   m: 60_000_000_000n,
   h: 3_600_000_000_000n,
 };
-const TERM = /(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/y;
+const TERM = /(\d*)(?:\.(\d*))?(ns|us|\u00B5s|\u03BCs|ms|s|m|h)/y;
 const MAX_INT64 = 9_223_372_036_854_775_807n;
 
 /**

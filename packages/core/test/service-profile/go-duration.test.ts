@@ -11,7 +11,8 @@ describe('parseGoDuration', () => {
     ['-1s', -1_000_000_000n],
     ['+10s', 10_000_000_000n],
     ['1us', 1_000n],
-    ['1µs', 1_000n],
+    ['1µs', 1_000n], // U+00B5 MICRO SIGN
+    ['1\u03BCs', 1_000n], // U+03BC GREEK SMALL LETTER MU, as Go accepts
     ['.5s', 500_000_000n],
     ['1.s', 1_000_000_000n],
     ['10ns', 10n],

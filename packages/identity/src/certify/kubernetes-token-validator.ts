@@ -1,4 +1,4 @@
-import { AuthenticationV1Api, type KubeConfig, type V1TokenReview } from '@kubernetes/client-node';
+import type { AuthenticationV1Api, KubeConfig, V1TokenReview } from '@kubernetes/client-node';
 import {
   subjectFromUsername,
   TokenRejectedError,
@@ -31,12 +31,22 @@ export interface KubernetesTokenValidatorOptions {
  * ```
  */
 export class KubernetesTokenValidator implements TokenValidator {
-  readonly #api: AuthenticationV1Api;
+  readonly #kubeConfig: KubeConfig;
   readonly #audiences: string[];
+  #api: Promise<AuthenticationV1Api> | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubernetesTokenValidatorOptions = {}) {
-    this.#api = kubeConfig.makeApiClient(AuthenticationV1Api);
+    this.#kubeConfig = kubeConfig;
     this.#audiences = options.audiences ?? [IDENTITY_TOKEN_AUDIENCE];
+  }
+
+  // The Kubernetes client is loaded on first use, not when this package is imported: a proxy
+  // that imports @skein/identity for its certificate client never loads it (~3.7 MB of code).
+  #client(): Promise<AuthenticationV1Api> {
+    this.#api ??= import('@kubernetes/client-node').then((k8s) =>
+      this.#kubeConfig.makeApiClient(k8s.AuthenticationV1Api),
+    );
+    return this.#api;
   }
 
   /** Reviews the token; see the class description for the outcomes. */
@@ -58,7 +68,8 @@ export class KubernetesTokenValidator implements TokenValidator {
 
   async #review(token: string, audiences: string[] | undefined): Promise<V1TokenReview> {
     try {
-      return await this.#api.createTokenReview({
+      const api = await this.#client();
+      return await api.createTokenReview({
         body: {
           apiVersion: 'authentication.k8s.io/v1',
           kind: 'TokenReview',
