@@ -45,9 +45,16 @@ export interface RunningSkein {
   readonly exited: Promise<number>;
 }
 
-/** Starts `skein <args>` in its own process group. */
+/**
+ * Preloaded into every long-running `skein` a test starts: the CLI runs in its own process group
+ * (so that Ctrl-C-like signals reach only it), so if the test runner is killed midway nothing
+ * would stop it; with the parent watch it stops itself (and its demo) once reparented.
+ */
+const PARENT_WATCH = import.meta.resolve('@skein/local/parent-watch');
+
+/** Starts `skein <args>` in its own process group, stopping itself if the test process dies. */
 export function startSkein(args: string[], env: NodeJS.ProcessEnv): RunningSkein {
-  const child = spawn(process.execPath, [SKEIN, ...args], {
+  const child = spawn(process.execPath, ['--import', PARENT_WATCH, SKEIN, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
