@@ -20,12 +20,14 @@ export {
   type AuthzAuthentication,
   type AuthzNetwork,
   authorize,
+  authorizeRequest,
   type DefaultPolicyName,
   defaultInboundPolicy,
   type InboundPolicy,
   type PolicyClient,
   type PolicyProtocol,
   type PolicyRef,
+  type ProbeRoute,
 } from './policy/inbound-policy.js';
 export {
   normalizeAuthority,

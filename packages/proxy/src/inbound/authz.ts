@@ -1,5 +1,5 @@
 import { authzLabels, type CounterSeries, type LegacyMetrics } from '@skein/core';
-import { authorize, type InboundPolicy } from '@skein/discovery/model';
+import { authorize, authorizeRequest, type InboundPolicy, type PolicyRef } from '@skein/discovery/model';
 import { UnauthorizedError } from '../errors/proxy-errors.js';
 import { failExchange } from '../http/fail.js';
 import type { Dispatcher, HttpRequest, Interceptor, ResponseHandler } from '../http/types.js';
@@ -22,7 +22,7 @@ export class AuthzMetrics {
     allowed: boolean,
     info: ConnectionInfo,
     policy: InboundPolicy,
-    authz: string | undefined,
+    authz: PolicyRef | undefined,
   ): void {
     const decision = allowed ? 'allow' : 'deny';
     this.#count(`${kind}-${decision}`, info, policy, authz);
@@ -37,7 +37,7 @@ export class AuthzMetrics {
     decision: 'http-allow' | 'http-deny' | 'tcp-allow' | 'tcp-deny' | 'tcp-terminate',
     info: ConnectionInfo,
     policy: InboundPolicy,
-    authz: string | undefined,
+    authz: PolicyRef | undefined,
   ): void {
     const dst = info.originalDst ?? info.local;
     const tls = info.tls;
@@ -47,7 +47,8 @@ export class AuthzMetrics {
         : tls.kind === 'opaque'
           ? `o${tls.sni}`
           : `n${tls.reason}`;
-    const key = `${decision}|${dst.port}|${dst.ip}|${policy.server.kind}/${policy.server.name}|${authz ?? ''}|${tlsKey}`;
+    const authzKey = authz === undefined ? '' : `${authz.kind}/${authz.name}`;
+    const key = `${decision}|${dst.port}|${dst.ip}|${policy.server.kind}/${policy.server.name}|${authzKey}|${tlsKey}`;
     let series = this.#series.get(key);
     if (series === undefined) {
       const families = this.#metrics.authz;
@@ -59,13 +60,11 @@ export class AuthzMetrics {
         'tcp-terminate': families.tcpTerminate,
       }[decision];
       const server = { ...policy.server, port: dst.port };
-      const found =
-        authz === undefined ? undefined : policy.authorizations.find((a) => a.ref.name === authz)?.ref;
       series = family.series(
         authzLabels({
           target: { ip: dst.ip, port: dst.port },
           server,
-          ...(found === undefined ? {} : { authz: found }),
+          ...(authz === undefined ? {} : { authz }),
           tls: inboundTlsLabels(tls),
         }),
       );
@@ -75,22 +74,28 @@ export class AuthzMetrics {
   }
 }
 
-/** Whether a connection's client may use its port; records the decision. */
+/**
+ * Whether a connection's client may use its port (or, given `request`, send that HTTP request:
+ * a `GET` of one of the policy's probe paths is also allowed by the probe route); records the
+ * decision.
+ */
 export function authorizeConnection(
   policies: InboundPolicies,
   info: ConnectionInfo,
   metrics: AuthzMetrics | undefined,
   kind: 'http' | 'tcp',
+  request?: { method: string; path: string },
 ): boolean {
   const port = (info.originalDst ?? info.local).port;
   const policy = policies.policyFor(port);
   const tls = info.tls;
-  const result = authorize(policy, {
-    ip: info.remote.ip,
-    identity: tls.kind === 'mtls' ? tls.clientId : undefined,
-  });
+  const client = { ip: info.remote.ip, identity: tls.kind === 'mtls' ? tls.clientId : undefined };
+  const result =
+    request === undefined
+      ? authorize(policy, client)
+      : authorizeRequest(policy, client, request.method, request.path);
   if (result.allowed) {
-    metrics?.record(kind, true, info, policy, result.authorization.ref.name);
+    metrics?.record(kind, true, info, policy, result.authorization.ref);
     return true;
   }
   metrics?.record(kind, false, info, policy, undefined);
@@ -99,13 +104,14 @@ export function authorizeConnection(
 
 /**
  * The inbound HTTP authorization layer: every request is checked against its port's policy
- * (policies can change while a connection lives); a denied request gets 403 (gRPC
- * PermissionDenied) and the connection stays open.
+ * (policies can change while a connection lives), the probe route included (the kubelet's
+ * probes pass where the server's authorizations would refuse it); a denied request gets 403
+ * (gRPC PermissionDenied) and the connection stays open.
  */
 export function inboundAuthz(policies: InboundPolicies, metrics: AuthzMetrics | undefined): Interceptor {
   return (next: Dispatcher): Dispatcher => ({
     dispatch(request: HttpRequest, handler: ResponseHandler): void {
-      if (authorizeConnection(policies, request.connection, metrics, 'http')) {
+      if (authorizeConnection(policies, request.connection, metrics, 'http', request)) {
         next.dispatch(request, handler);
         return;
       }

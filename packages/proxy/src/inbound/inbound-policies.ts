@@ -45,7 +45,12 @@ export class InboundPolicies {
   policyFor(port: number): InboundPolicy {
     const found = this.#current.get(port);
     if (found !== undefined) return found;
-    if (this.#opts.source !== undefined && !this.#watches.has(port)) this.#watch(port);
+    if (this.#opts.source !== undefined && !this.#watches.has(port)) {
+      this.#watch(port);
+      // A source that already knows the port answers while being subscribed to.
+      const answered = this.#current.get(port);
+      if (answered !== undefined) return answered;
+    }
     return this.#default(port);
   }
 

@@ -16,6 +16,7 @@ import {
   TrustAnchors,
 } from '@skein/identity';
 import { readProxyConfig } from '../../src/config/proxy-config.js';
+import type { PolicySource } from '../../src/inbound/inbound-policies.js';
 import { SkeinProxy } from '../../src/proxy.js';
 
 /** A running identity service with a fresh trust anchor and issuer, and static tokens. */
@@ -77,6 +78,8 @@ export async function startMeshedProxy(options: {
   identity: TestIdentityService;
   discovery?: string;
   env?: Record<string, string>;
+  /** Where inbound policies come from, instead of a policy server. */
+  policySource?: PolicySource;
 }): Promise<SkeinProxy> {
   const { identity } = options;
   const env: Record<string, string> = {
@@ -104,7 +107,11 @@ export async function startMeshedProxy(options: {
     level === undefined
       ? undefined
       : createLogger({ filter: level, bindings: { target: `skein::test::${options.serviceAccount}` } });
-  const proxy = await SkeinProxy.start({ config, ...(logger === undefined ? {} : { logger }) });
+  const proxy = await SkeinProxy.start({
+    config,
+    ...(logger === undefined ? {} : { logger }),
+    ...(options.policySource === undefined ? {} : { policySource: options.policySource }),
+  });
   const deadline = Date.now() + 10_000;
   while (!proxy.ready) {
     if (Date.now() > deadline) throw new Error(`proxy ${options.serviceAccount} not certified in time`);
