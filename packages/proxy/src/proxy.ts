@@ -488,12 +488,45 @@ export class SkeinProxy {
         res.end(pem ?? 'not certified yet\n');
         return true;
       },
+      // Spec §4: mesh TLS to this proxy's identity is terminated on the admin port too, and,
+      // with a policy service, the admin port's discovered policy applies to every request (its
+      // probe route covers the kubelet's /live and /ready). Without one (a standalone proxy)
+      // the admin port stays open: a `deny` default must not make /ready unreachable.
+      terminateTls: (socket, sni) => {
+        if (identity === undefined || sni !== identity.localName) return undefined;
+        return identity.server
+          .accept(socket)
+          .then((conn) => ({ stream: conn.socket, clientId: conn.peerIdentity, alpn: conn.alpnProtocol }));
+      },
+      authorize: (request) => {
+        if (policySource === undefined) return true;
+        const local = { ip: adminListenIp, port: adminPort };
+        const info: ConnectionInfo = {
+          direction: 'inbound',
+          remote: request.remote,
+          local,
+          originalDst: local,
+          tls:
+            request.tls && identity !== undefined
+              ? { kind: 'mtls', clientId: request.clientId, serverName: identity.localName }
+              : { kind: 'none', reason: 'no_tls_from_remote' },
+          id: 0,
+        };
+        return authorizeConnection(policies, info, authzMetrics, 'http', request);
+      },
       logger: log,
     });
     let adminAddr: AddressInfo;
+    // Known once listening (the configured port may be 0).
+    let adminPort = config.adminListen.port;
+    let adminListenIp = config.adminListen.host;
     try {
       adminAddr = await admin.listen();
       proxyPorts.add(adminAddr.port);
+      adminPort = adminAddr.port;
+      adminListenIp = adminAddr.address;
+      // The admin port's policy is watched from the start.
+      policies.policyFor(adminPort);
     } catch (err) {
       for (const l of listeners) l.close();
       h1.close();

@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseNetworkSet } from '@skein/core';
-import type { InboundPolicy } from '@skein/discovery/model';
+import { defaultInboundPolicy } from '@skein/discovery/model';
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SkeinProxy } from '../src/index.js';
 import {
   getVia,
   identityName,
+  serverPolicyWithProbes,
   startIdentityService,
   startMeshedProxy,
   type TestIdentityService,
@@ -33,32 +33,23 @@ describe('inbound probe route', () => {
     await once(app, 'listening');
     const appPort = (app.address() as AddressInfo).port;
     // A Server that admits one identity nobody has, plus the probe route for /healthz.
-    const policy: InboundPolicy = {
-      protocol: 'detect',
-      server: { group: 'policy.linkerd.io', kind: 'server', name: 'app-http' },
-      authorizations: [
-        {
-          networks: [],
-          authentication: { kind: 'meshTLS', identities: [identityName('demo', 'nobody')], suffixes: [] },
-          ref: { group: 'policy.linkerd.io', kind: 'authorizationpolicy', name: 'nobody-only' },
-        },
-      ],
-      probes: {
-        paths: ['/healthz'],
-        authorization: {
-          networks: [{ net: parseNetworkSet('0.0.0.0/0,::/0') }],
-          authentication: { kind: 'unauthenticated' },
-          ref: { group: '', kind: 'default', name: 'probe' },
-        },
-      },
-    };
+    const policy = serverPolicyWithProbes({
+      server: 'app-http',
+      authorization: 'nobody-only',
+      identity: identityName('demo', 'nobody'),
+      probePaths: ['/healthz'],
+    });
     server = await startMeshedProxy({
       ip: APP_IP,
       namespace: 'demo',
       serviceAccount: 'app',
       identity,
       env: { LINKERD2_PROXY_INBOUND_DEFAULT_POLICY: 'deny' },
-      policySource: { watch: () => new BehaviorSubject(policy) },
+      // The app's port has the strict Server; the proxy's own admin port is open to all.
+      policySource: {
+        watch: (port) =>
+          new BehaviorSubject(port === appPort ? policy : defaultInboundPolicy('all-unauthenticated')),
+      },
     });
     client = await startMeshedProxy({
       ip: CLIENT_IP,

@@ -1,7 +1,34 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import http2 from 'node:http2';
+import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, type HostPort, type Logger, nullLogger, type ReloadableLogFilter } from '@skein/core';
+import { readClientHello } from '../detect/read-client-hello.js';
+
+/** An admin request as the admin port's policy sees it. */
+export interface AdminRequest {
+  /** HTTP method. */
+  method: string;
+  /** Path and query. */
+  path: string;
+  /** The client's address. */
+  remote: { ip: string; port: number };
+  /** The client's verified mTLS identity, when it connected with mesh TLS. */
+  clientId: string | undefined;
+  /** Whether the connection is mesh TLS (terminated by this proxy). */
+  tls: boolean;
+}
+
+/** A connection whose TLS the admin server had terminated. */
+export interface AdminTlsConnection {
+  /** The decrypted stream. */
+  stream: Duplex;
+  /** The client's verified identity, if it presented one. */
+  clientId: string | undefined;
+  /** The negotiated ALPN protocol (`h2` is served as HTTP/2, none or `http/1.1` as HTTP/1.1). */
+  alpn: string | false;
+}
 
 /** What the admin server serves. */
 export interface AdminServerOptions {
@@ -19,6 +46,16 @@ export interface AdminServerOptions {
   shutdownEnabled: boolean;
   /** Starts a graceful shutdown (from `POST /shutdown`). */
   onShutdown: () => void;
+  /**
+   * Terminates mesh TLS on the admin port (spec §4: TLS detection first): called with a
+   * connection that starts with a ClientHello and its SNI; returns undefined when the SNI is not
+   * this proxy's identity (or it has none yet), and the connection is then closed.
+   */
+  terminateTls?: (socket: Socket, sni: string | undefined) => Promise<AdminTlsConnection> | undefined;
+  /** The admin port's inbound policy (spec §4); a request it refuses gets 403. Default: allow all. */
+  authorize?: (request: AdminRequest) => boolean;
+  /** How long TLS detection waits for a first byte (ms). Default 1,000, as linkerd2-proxy. */
+  detectTimeoutMs?: number;
   /** Extra routes (e.g. tap diagnostics), tried before the built-in 404. Return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Logger for the admin server. */
@@ -28,33 +65,52 @@ export interface AdminServerOptions {
 /**
  * The proxy's admin server (spec §4): `/metrics` (gzip when asked), `/ready`, `/live`,
  * `/env.json`, `/proxy-log-level` (GET/PUT, loopback only), `/shutdown` (POST, loopback only,
- * disabled unless configured). Nothing changes state on GET.
+ * disabled unless configured). Nothing changes state on GET. Each connection goes through TLS
+ * detection first (mesh TLS to this proxy's identity is terminated, any other TLS closed), and
+ * each request through the admin port's policy.
  */
 export class AdminServer {
   readonly #opts: AdminServerOptions;
   readonly #server: http.Server;
+  readonly #listener: net.Server;
   readonly #log: Logger;
+  /** HTTP/2 inside mesh TLS (a meshed client's proxy speaks it). */
+  readonly #h2: http2.Http2Server;
+  /** Mesh-TLS clients by connection (`ip:port` of the peer): their identity, if any. */
+  readonly #clients = new Map<string, string | undefined>();
+  readonly #sockets = new Set<Socket>();
 
   constructor(options: AdminServerOptions) {
     this.#opts = options;
     this.#log = options.logger ?? nullLogger;
-    this.#server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    const serve = (req: IncomingMessage, res: ServerResponse) => {
+      if (!this.#authorized(req)) {
+        text(res, 403, 'forbidden\n');
+        return;
+      }
       this.#handle(req, res).catch((err: unknown) => {
         this.#log.warn({ err }, 'admin request failed');
         if (!res.headersSent) text(res, 500, 'internal error\n');
         else res.destroy();
       });
-    });
+    };
+    this.#server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, serve);
+    // The compatibility API gives HTTP/2 requests the same shape as HTTP/1's.
+    this.#h2 = http2.createServer(
+      {},
+      serve as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+    );
     this.#server.keepAliveTimeout = 5_000;
+    this.#listener = net.createServer({ pauseOnConnect: true }, (socket) => this.#accept(socket));
   }
 
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#opts.listen.port, this.#opts.listen.host, () => {
-        this.#server.off('error', reject);
-        resolve(this.#server.address() as AddressInfo);
+      this.#listener.once('error', reject);
+      this.#listener.listen(this.#opts.listen.port, this.#opts.listen.host, () => {
+        this.#listener.off('error', reject);
+        resolve(this.#listener.address() as AddressInfo);
       });
     });
   }
@@ -62,8 +118,70 @@ export class AdminServer {
   /** Stops listening and closes connections. */
   close(): Promise<void> {
     return new Promise((resolve) => {
-      this.#server.close(() => resolve());
+      this.#listener.close(() => resolve());
       this.#server.closeAllConnections();
+      this.#h2.close();
+      for (const socket of this.#sockets) socket.destroy();
+    });
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    readClientHello(socket, this.#opts.detectTimeoutMs ?? 1_000).then(
+      (hello) => {
+        switch (hello.kind) {
+          case 'client-hello': {
+            const accepting = this.#opts.terminateTls?.(socket, hello.sni);
+            if (accepting === undefined) {
+              socket.destroy();
+              return;
+            }
+            accepting.then(
+              ({ stream, clientId, alpn }) => {
+                const key = `${socket.remoteAddress}:${socket.remotePort}`;
+                this.#clients.set(key, clientId);
+                socket.once('close', () => this.#clients.delete(key));
+                if (alpn === 'h2') this.#h2.emit('connection', stream);
+                else if (alpn === false || alpn === 'http/1.1') this.#server.emit('connection', stream);
+                else stream.destroy();
+              },
+              (err: Error) => {
+                this.#log.debug({ err: err.message }, 'admin TLS handshake failed');
+                socket.destroy();
+              },
+            );
+            return;
+          }
+          case 'not-tls':
+          case 'timeout':
+            if (hello.consumed !== undefined) socket.unshift(hello.consumed);
+            this.#server.emit('connection', socket);
+            socket.resume();
+            return;
+          default:
+            socket.destroy();
+        }
+      },
+      () => socket.destroy(),
+    );
+  }
+
+  #authorized(req: IncomingMessage): boolean {
+    const authorize = this.#opts.authorize;
+    if (authorize === undefined) return true;
+    const ip = req.socket.remoteAddress ?? '';
+    const port = req.socket.remotePort ?? 0;
+    const key = `${ip}:${port}`;
+    // An absolute-form target (`GET http://host/metrics`) is judged by its path.
+    const url = new URL(req.url ?? '/', 'http://admin');
+    return authorize({
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      remote: { ip: unmapped(ip), port },
+      clientId: this.#clients.get(key),
+      tls: this.#clients.has(key),
     });
   }
 
@@ -197,6 +315,10 @@ function text(res: ServerResponse, status: number, body: string): void {
   res.setHeader('content-type', 'text/plain');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);
+}
+
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
 function isLoopback(req: IncomingMessage): boolean {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@skein/core';
+import { createLogger, parseNetworkSet } from '@skein/core';
 import { watchStaticDiscoveryFile } from '@skein/discovery';
+import type { InboundPolicy } from '@skein/discovery/model';
 import { type RunningPolicyServer, StaticPolicyBackend, servePolicy } from '@skein/discovery/server';
 import {
   CertifyService,
@@ -186,4 +187,35 @@ export async function startPolicyGovernedProxy(options: {
     await policyServer.close(0);
     throw err;
   }
+}
+
+/**
+ * An inbound policy as the policy service sends it for a Server with one AuthorizationPolicy
+ * admitting a single mesh identity, plus the probe route (`GET` of `probePaths`, open to all).
+ */
+export function serverPolicyWithProbes(options: {
+  server: string;
+  authorization: string;
+  identity: string;
+  probePaths: string[];
+}): InboundPolicy {
+  return {
+    protocol: 'detect',
+    server: { group: 'policy.linkerd.io', kind: 'server', name: options.server },
+    authorizations: [
+      {
+        networks: [],
+        authentication: { kind: 'meshTLS', identities: [options.identity], suffixes: [] },
+        ref: { group: 'policy.linkerd.io', kind: 'authorizationpolicy', name: options.authorization },
+      },
+    ],
+    probes: {
+      paths: options.probePaths,
+      authorization: {
+        networks: [{ net: parseNetworkSet('0.0.0.0/0,::/0') }],
+        authentication: { kind: 'unauthenticated' },
+        ref: { group: '', kind: 'default', name: 'probe' },
+      },
+    },
+  };
 }
