@@ -1,58 +1,31 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
 import {
   clearLocalMeshState,
-  type Inventory,
   inventoryTapResolver,
-  KubernetesInventory,
+  loadInventorySource,
   localMeshStatePath,
   type MetricsSource,
   PrometheusMetricsSource,
   ProxyScraper,
-  parseStaticInventory,
   scrapeTargets,
   startControllerServer,
-  subjectAccessReviewPolicy,
   writeLocalMeshState,
 } from '@skein/controller';
 import { AggregateConfigError, ConfigError, createLogger, formatAddr } from '@skein/core';
-import { parseStaticDiscovery } from '@skein/discovery';
-import { staticTapPolicy, type TapAccessPolicy, TapAggregator } from '@skein/tap';
+import { TapAggregator } from '@skein/tap';
 import { type ControllerAppConfig, readConfig, usage } from './config.js';
 
 const VERSION = '0.1.0';
 
-async function inventoryFor(
-  config: ControllerAppConfig,
-): Promise<{ inventory: Inventory; policy: TapAccessPolicy }> {
-  if (config.inventoryFile !== undefined) {
-    const discovery =
-      config.discoveryFile === undefined
-        ? undefined
-        : parseStaticDiscovery(await readFile(config.discoveryFile, 'utf8'), config.discoveryFile);
-    return {
-      inventory: parseStaticInventory(
-        await readFile(config.inventoryFile, 'utf8'),
-        config.inventoryFile,
-        discovery,
-      ),
-      policy: staticTapPolicy({ users: config.tapAllowUsers }),
-    };
-  }
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromDefault();
-  return {
-    inventory: new KubernetesInventory({
-      kubeConfig,
-      ...(config.controllerNamespace === undefined
-        ? {}
-        : { controlPlaneNamespace: config.controllerNamespace }),
-    }),
-    policy: subjectAccessReviewPolicy(kubeConfig),
-  };
+function inventoryFor(config: ControllerAppConfig) {
+  return loadInventorySource({
+    inventoryFile: config.inventoryFile,
+    discoveryFile: config.discoveryFile,
+    tapAllowUsers: config.tapAllowUsers,
+    kubeconfig: config.kubeconfig,
+    controlPlaneNamespace: config.controllerNamespace,
+  });
 }
 
 async function main(): Promise<number> {

@@ -1,48 +1,19 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
-import {
-  type Inventory,
-  inventoryTapResolver,
-  KubernetesInventory,
-  parseStaticInventory,
-  subjectAccessReviewPolicy,
-  tapApiListener,
-} from '@skein/controller';
+import { inventoryTapResolver, loadInventorySource, tapApiListener } from '@skein/controller';
 import { AggregateConfigError, ConfigError, createLogger, formatAddr } from '@skein/core';
-import { parseStaticDiscovery } from '@skein/discovery';
-import { staticTapPolicy, type TapAccessPolicy, TapAggregator } from '@skein/tap';
+import { TapAggregator } from '@skein/tap';
 import { readConfig, type TapAppConfig, usage } from './config.js';
 
-async function sources(config: TapAppConfig): Promise<{ inventory: Inventory; policy: TapAccessPolicy }> {
-  if (config.inventoryFile !== undefined) {
-    const discovery =
-      config.discoveryFile === undefined
-        ? undefined
-        : parseStaticDiscovery(await readFile(config.discoveryFile, 'utf8'), config.discoveryFile);
-    return {
-      inventory: parseStaticInventory(
-        await readFile(config.inventoryFile, 'utf8'),
-        config.inventoryFile,
-        discovery,
-      ),
-      policy: staticTapPolicy({ users: config.tapAllowUsers }),
-    };
-  }
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromDefault();
-  return {
-    inventory: new KubernetesInventory({
-      kubeConfig,
-      ...(config.controllerNamespace === undefined
-        ? {}
-        : { controlPlaneNamespace: config.controllerNamespace }),
-    }),
-    policy: subjectAccessReviewPolicy(kubeConfig),
-  };
+function sources(config: TapAppConfig) {
+  return loadInventorySource({
+    inventoryFile: config.inventoryFile,
+    discoveryFile: config.discoveryFile,
+    tapAllowUsers: config.tapAllowUsers,
+    kubeconfig: config.kubeconfig,
+    controlPlaneNamespace: config.controllerNamespace,
+  });
 }
 
 async function main(): Promise<number> {

@@ -41,6 +41,11 @@ export {
   type WorkloadKind,
 } from './inventory/inventory.js';
 export {
+  type InventorySource,
+  type InventorySourceOptions,
+  loadInventorySource,
+} from './inventory/inventory-source.js';
+export {
   KubernetesInventory,
   type KubernetesInventoryOptions,
   type PodTapContext,
