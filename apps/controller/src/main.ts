@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import {
   clearLocalMeshState,
+  type InventorySource,
   inventoryTapResolver,
   loadInventorySource,
   localMeshStatePath,
@@ -17,16 +18,6 @@ import { TapAggregator } from '@skein/tap';
 import { type ControllerAppConfig, readConfig, usage } from './config.js';
 
 const VERSION = '0.1.0';
-
-function inventoryFor(config: ControllerAppConfig) {
-  return loadInventorySource({
-    inventoryFile: config.inventoryFile,
-    discoveryFile: config.discoveryFile,
-    tapAllowUsers: config.tapAllowUsers,
-    kubeconfig: config.kubeconfig,
-    controlPlaneNamespace: config.controllerNamespace,
-  });
-}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -49,9 +40,9 @@ async function main(): Promise<number> {
     format: config.logFormat,
     bindings: { target: 'skein::controller' },
   });
-  let source: Awaited<ReturnType<typeof inventoryFor>>;
+  let source: InventorySource;
   try {
-    source = await inventoryFor(config);
+    source = await loadInventorySource(config);
   } catch (err) {
     process.stderr.write(`skein-controller: cannot start: ${(err as Error).message}\n`);
     return 1;

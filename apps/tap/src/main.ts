@@ -1,20 +1,15 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inventoryTapResolver, loadInventorySource, tapApiListener } from '@skein/controller';
+import {
+  type InventorySource,
+  inventoryTapResolver,
+  loadInventorySource,
+  tapApiListener,
+} from '@skein/controller';
 import { AggregateConfigError, ConfigError, createLogger, formatAddr } from '@skein/core';
 import { TapAggregator } from '@skein/tap';
 import { readConfig, type TapAppConfig, usage } from './config.js';
-
-function sources(config: TapAppConfig) {
-  return loadInventorySource({
-    inventoryFile: config.inventoryFile,
-    discoveryFile: config.discoveryFile,
-    tapAllowUsers: config.tapAllowUsers,
-    kubeconfig: config.kubeconfig,
-    controlPlaneNamespace: config.controllerNamespace,
-  });
-}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -37,9 +32,9 @@ async function main(): Promise<number> {
     format: config.logFormat,
     bindings: { target: 'skein::tap' },
   });
-  let src: Awaited<ReturnType<typeof sources>>;
+  let src: InventorySource;
   try {
-    src = await sources(config);
+    src = await loadInventorySource(config);
   } catch (err) {
     process.stderr.write(`skein-tap: cannot start: ${(err as Error).message}\n`);
     return 1;

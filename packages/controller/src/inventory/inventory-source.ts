@@ -18,7 +18,7 @@ export interface InventorySourceOptions {
   /** A kubeconfig file; without it, `@kubernetes/client-node`'s default (in-cluster, then `~/.kube/config`). */
   kubeconfig?: string | undefined;
   /** The control plane's namespace (its pods are left out of the inventory). */
-  controlPlaneNamespace?: string | undefined;
+  controllerNamespace?: string | undefined;
 }
 
 /** An inventory and the tap policy that goes with it. */
@@ -55,9 +55,9 @@ export async function loadInventorySource(options: InventorySourceOptions): Prom
   return {
     inventory: new KubernetesInventory({
       kubeConfig,
-      ...(options.controlPlaneNamespace === undefined
+      ...(options.controllerNamespace === undefined
         ? {}
-        : { controlPlaneNamespace: options.controlPlaneNamespace }),
+        : { controlPlaneNamespace: options.controllerNamespace }),
     }),
     policy: subjectAccessReviewPolicy(kubeConfig),
   };
