@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   AggregateConfigError,
   ConfigError,
@@ -6,6 +5,7 @@ import {
   parseBool,
   parseDuration,
   parseSocketAddr,
+  readFlags,
 } from '@skein/core';
 
 /** The controller app's configuration, from flags and environment. */
@@ -79,8 +79,6 @@ const FLAGS = {
   'log-format': ['SKEIN_CONTROLLER_LOG_FORMAT', 'plain or json', 'plain'],
 } as const satisfies Record<string, readonly [string, string, string | undefined]>;
 
-type Flag = keyof typeof FLAGS;
-
 /** The usage text. */
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
@@ -103,40 +101,8 @@ export function readConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ControllerAppConfig {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new ConfigError(
-      'arguments',
-      argv.join(' '),
-      `flags among --${Object.keys(FLAGS).join(', --')} (${(err as Error).message})`,
-    );
-  }
-  const errors: ConfigError[] = [];
-  const raw = (flag: Flag): [string | undefined, string] => {
-    const [envName, , def] = FLAGS[flag];
-    const v = values[flag];
-    if (typeof v === 'string') return [v, `--${flag}`];
-    if (env[envName] !== undefined && env[envName] !== '') return [env[envName], envName];
-    return [def, `--${flag}`];
-  };
-  const read = <T>(flag: Flag, parse: (text: string, name: string) => T, fallback: T): T => {
-    const [text, name] = raw(flag);
-    if (text === undefined) return fallback;
-    try {
-      return parse(text, name);
-    } catch (err) {
-      if (err instanceof ConfigError) errors.push(err);
-      else throw err;
-      return fallback;
-    }
-  };
+  const flags = readFlags(FLAGS, argv, env);
+  const { raw, read } = flags;
   const inventoryFile = raw('inventory')[0];
   const prometheusUrl = read(
     'prometheus-url',
@@ -181,7 +147,7 @@ export function readConfig(
     logFormat,
   };
   if (config.discoveryFile !== undefined && inventoryFile === undefined) {
-    errors.push(
+    flags.report(
       new ConfigError(
         '--discovery-file',
         config.discoveryFile,
@@ -189,7 +155,6 @@ export function readConfig(
       ),
     );
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateConfigError(errors);
+  flags.finish();
   return config;
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   AggregateConfigError,
   ConfigError,
@@ -10,6 +9,7 @@ import {
   parseNetworkSet,
   parsePortSet,
   parseSocketAddr,
+  readFlags,
 } from '@skein/core';
 import {
   DEFAULT_CLUSTER_NETWORKS,
@@ -111,41 +111,10 @@ export function readConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): DestinationAppConfig {
-  const args = argv.map((a) => (/^-[a-z]/.test(a) && !a.startsWith('--') ? `-${a}` : a));
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new ConfigError(
-      'arguments',
-      argv.join(' '),
-      `flags among -${Object.keys(FLAGS).join(', -')} (${(err as Error).message})`,
-    );
-  }
-  const errors: ConfigError[] = [];
-  const raw = (flag: Flag): [string | undefined, string] => {
-    const [envName, , def] = FLAGS[flag];
-    const v = values[flag];
-    if (typeof v === 'string') return [v, `-${flag}`];
-    if (env[envName] !== undefined && env[envName] !== '') return [env[envName], envName];
-    return [def, `-${flag}`];
-  };
-  const read = <T>(flag: Flag, parse: (text: string, name: string) => T): T | undefined => {
-    const [text, name] = raw(flag);
-    if (text === undefined) return undefined;
-    try {
-      return parse(text, name);
-    } catch (err) {
-      if (err instanceof ConfigError) errors.push(err);
-      else throw err;
-      return undefined;
-    }
-  };
+  const flags = readFlags(FLAGS, argv, env, { prefix: '-' });
+  const raw = flags.raw;
+  const read = <T>(flag: Flag, parse: (text: string, name: string) => T): T | undefined =>
+    flags.read<T | undefined>(flag, parse, undefined);
   const addr = read('addr', listenAddr);
   const adminAddr = read('admin-addr', listenAddr);
   const policyAddr = read('policy-addr', listenAddr);
@@ -174,7 +143,7 @@ export function readConfig(
     return t;
   });
   const logFormat = read('log-format', (t, n) => parseEnum(t, ['plain', 'json'] as const, n));
-  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new AggregateConfigError(errors);
+  flags.finish();
   return {
     addr: addr!,
     adminAddr: adminAddr!,

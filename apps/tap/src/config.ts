@@ -1,5 +1,11 @@
-import { parseArgs } from 'node:util';
-import { AggregateConfigError, ConfigError, type HostPort, parseBool, parseSocketAddr } from '@skein/core';
+import {
+  AggregateConfigError,
+  ConfigError,
+  type HostPort,
+  parseBool,
+  parseSocketAddr,
+  readFlags,
+} from '@skein/core';
 import { DEFAULT_TAP_IGNORED_HEADERS } from '@skein/tap';
 
 /** The tap app's configuration, from flags and environment. */
@@ -58,8 +64,6 @@ const FLAGS = {
   'log-format': ['SKEIN_TAP_LOG_FORMAT', 'plain or json', 'plain'],
 } as const satisfies Record<string, readonly [string, string, string | undefined]>;
 
-type Flag = keyof typeof FLAGS;
-
 /** The usage text. */
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
@@ -77,45 +81,8 @@ export function readConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): TapAppConfig {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new ConfigError(
-      'arguments',
-      argv.join(' '),
-      `flags among --${Object.keys(FLAGS).join(', --')} (${(err as Error).message})`,
-    );
-  }
-  const errors: ConfigError[] = [];
-  const raw = (flag: Flag): [string | undefined, string] => {
-    const [envName, , def] = FLAGS[flag];
-    const v = values[flag];
-    if (typeof v === 'string') return [v, `--${flag}`];
-    if (env[envName] !== undefined && env[envName] !== '') return [env[envName], envName];
-    return [def, `--${flag}`];
-  };
-  const read = <T>(flag: Flag, parse: (text: string, name: string) => T, fallback: T): T => {
-    const [text, name] = raw(flag);
-    if (text === undefined) return fallback;
-    try {
-      return parse(text, name);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      errors.push(err);
-      return fallback;
-    }
-  };
-  const list = (flag: Flag) =>
-    (raw(flag)[0] ?? '')
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== '');
+  const flags = readFlags(FLAGS, argv, env);
+  const { raw, read, list } = flags;
   const config: TapAppConfig = {
     addr: read('addr', (t, n) => parseSocketAddr(t.startsWith(':') ? `0.0.0.0${t}` : t, n), {
       host: '127.0.0.1',
@@ -140,9 +107,8 @@ export function readConfig(
     ),
   };
   if (config.discoveryFile !== undefined && config.inventoryFile === undefined) {
-    errors.push(new ConfigError('--discovery-file', config.discoveryFile, 'to be used with --inventory'));
+    flags.report(new ConfigError('--discovery-file', config.discoveryFile, 'to be used with --inventory'));
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateConfigError(errors);
+  flags.finish();
   return config;
 }

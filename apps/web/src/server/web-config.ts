@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   AggregateConfigError,
   ConfigError,
@@ -7,6 +6,7 @@ import {
   parseAddr,
   parseDuration,
   parseSocketAddr,
+  readFlags,
 } from '@skein/core';
 import { type ControllerTarget, controllerUrl } from './controller-target.js';
 import { DEFAULT_ENFORCED_HOST } from './dashboard-server.js';
@@ -95,43 +95,8 @@ export function readWebConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): WebConfig {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new ConfigError(
-      'arguments',
-      argv.join(' '),
-      `flags among --${Object.keys(FLAGS).join(', --')} (${(err as Error).message})`,
-    );
-  }
-  const errors: ConfigError[] = [];
-  const raw = (flag: Flag): [string | undefined, string] => {
-    const [envName, , def] = FLAGS[flag];
-    const v = values[flag];
-    if (typeof v === 'string') return [v, `--${flag}`];
-    for (const name of [envName, ...(ENV_ALIASES[flag] ?? [])]) {
-      const e = env[name];
-      if (e !== undefined && e !== '') return [e, name];
-    }
-    return [def, `--${flag}`];
-  };
-  const read = <T>(flag: Flag, parse: (text: string, name: string) => T, fallback: T): T => {
-    const [text, name] = raw(flag);
-    if (text === undefined) return fallback;
-    try {
-      return parse(text, name);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      errors.push(err);
-      return fallback;
-    }
-  };
+  const flags = readFlags(FLAGS, argv, env, { envAliases: ENV_ALIASES });
+  const { raw, read } = flags;
   const [, apiOrigin] = raw('api-addr');
   const apiUrl = read('api-addr', parseController, undefined as string | undefined);
   const config: WebConfig = {
@@ -173,7 +138,6 @@ export function readWebConfig(
       'plain' as 'plain' | 'json',
     ),
   };
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateConfigError(errors);
+  flags.finish();
   return config;
 }
