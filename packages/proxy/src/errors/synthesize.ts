@@ -85,13 +85,9 @@ export function errorMetricLabel(error: Error): string | undefined {
   if (error instanceof HttpParseError && error.status < 500) return undefined;
   const raw = (error as { code?: unknown }).code;
   const code = typeof raw === 'string' ? raw : '';
+  const shared = sharedErrorLabel(code);
+  if (shared !== undefined) return shared;
   switch (code) {
-    case ErrorCode.LoadShed:
-      return 'loadshed';
-    case ErrorCode.Failfast:
-      return 'failfast';
-    case 'ERR_SKEIN_IDENTITY_REQUIRED':
-      return 'identity required';
     case 'ERR_SKEIN_RESPONSE_TIMEOUT':
     case ErrorCode.Timeout:
       return 'response timeout';
@@ -100,8 +96,24 @@ export function errorMetricLabel(error: Error): string | undefined {
     case 'ERR_SKEIN_NO_ROUTE':
     case 'ERR_SKEIN_RATE_LIMITED':
       return undefined;
+    default: {
+      const status = mapError(error).status;
+      return status === 502 || status === 504 ? 'i/o' : 'unexpected';
+    }
+  }
+}
+
+/** The labels HTTP and TCP errors share: why the proxy itself refused to go on. */
+function sharedErrorLabel(code: string): string | undefined {
+  switch (code) {
+    case ErrorCode.LoadShed:
+      return 'loadshed';
+    case ErrorCode.Failfast:
+      return 'failfast';
+    case 'ERR_SKEIN_IDENTITY_REQUIRED':
+      return 'identity required';
     default:
-      return mapError(error).status === 502 || mapError(error).status === 504 ? 'i/o' : 'unexpected';
+      return undefined;
   }
 }
 
@@ -113,20 +125,12 @@ export function errorMetricLabel(error: Error): string | undefined {
  */
 export function tcpErrorMetricLabel(error: Error): string {
   const raw = (error as { code?: unknown }).code;
-  switch (typeof raw === 'string' ? raw : '') {
-    case ErrorCode.LoadShed:
-      return 'loadshed';
-    case ErrorCode.Failfast:
-      return 'failfast';
-    case 'ERR_SKEIN_IDENTITY_REQUIRED':
-      return 'identity required';
-    default: {
-      const status = mapError(error).status;
-      return status === 502 || status === 503 || status === 504 || errnoOf(error) !== undefined
-        ? 'i/o'
-        : 'unexpected';
-    }
-  }
+  const shared = sharedErrorLabel(typeof raw === 'string' ? raw : '');
+  if (shared !== undefined) return shared;
+  const status = mapError(error).status;
+  return status === 502 || status === 503 || status === 504 || errnoOf(error) !== undefined
+    ? 'i/o'
+    : 'unexpected';
 }
 
 /** A complete synthesized response: head plus (for gRPC) trailers-only fields in the head. */
