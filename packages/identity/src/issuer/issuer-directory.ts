@@ -17,9 +17,28 @@ export type IssuerLoad =
   | { readonly ok: true; readonly issuer: IssuerCredentials; readonly files: readonly [string, string] }
   | { readonly ok: false; readonly error: Error };
 
-async function readPair(
-  dir: string,
-): Promise<{ cert: string; key: string; files: readonly [string, string] }> {
+interface IssuerPair {
+  cert: string;
+  key: string;
+  files: readonly [string, string];
+}
+
+/**
+ * Reads the pair as one snapshot. Kubernetes updates a Secret's files together by swapping a
+ * `..data` symlink, but two reads can straddle a swap (a new certificate with the old key); a
+ * read counts once the same contents come back twice in a row.
+ */
+async function readPair(dir: string): Promise<IssuerPair> {
+  let previous = await readPairOnce(dir);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const again = await readPairOnce(dir);
+    if (again.cert === previous.cert && again.key === previous.key) return again;
+    previous = again;
+  }
+  return previous;
+}
+
+async function readPairOnce(dir: string): Promise<IssuerPair> {
   const tried: string[] = [];
   for (const [certName, keyName] of ISSUER_FILE_PAIRS) {
     const files = [join(dir, certName), join(dir, keyName)] as const;
