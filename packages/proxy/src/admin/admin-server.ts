@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, type HostPort, type Logger, nullLogger, type ReloadableLogFilter } from '@skein/core';
 import { readClientHello } from '../detect/read-client-hello.js';
+import { socketAddr } from '../transport/connection-info.js';
 
 /** An admin request as the admin port's policy sees it. */
 export interface AdminRequest {
@@ -174,12 +175,13 @@ export class AdminServer {
     const ip = req.socket.remoteAddress ?? '';
     const port = req.socket.remotePort ?? 0;
     const key = `${ip}:${port}`;
+    const remote = socketAddr(ip, port) ?? { ip, port };
     // An absolute-form target (`GET http://host/metrics`) is judged by its path.
     const url = new URL(req.url ?? '/', 'http://admin');
     return authorize({
       method: req.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
-      remote: { ip: unmapped(ip), port },
+      remote,
       clientId: this.#clients.get(key),
       tls: this.#clients.has(key),
     });
@@ -315,10 +317,6 @@ function text(res: ServerResponse, status: number, body: string): void {
   res.setHeader('content-type', 'text/plain');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);
-}
-
-function unmapped(ip: string): string {
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
 function isLoopback(req: IncomingMessage): boolean {

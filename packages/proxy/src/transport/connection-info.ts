@@ -36,3 +36,10 @@ export interface ConnectionInfo {
   /** A process-unique connection number, used in tap stream ids. */
   id: number;
 }
+
+/** An accepted socket's address; IPv4 clients of a dual-stack socket are reported as IPv4. */
+export function socketAddr(ip: string | undefined, port: number | undefined): SocketAddr | undefined {
+  if (ip === undefined || port === undefined) return undefined;
+  if (ip.startsWith('::ffff:') && ip.includes('.')) return { ip: ip.slice(7), port };
+  return { ip, port };
+}

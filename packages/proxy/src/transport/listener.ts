@@ -1,6 +1,12 @@
 import net, { type Server, type Socket } from 'node:net';
 import { type Logger, nullLogger } from '@skein/core';
-import type { ConnectionInfo, ConnectionTls, Direction, SocketAddr } from './connection-info.js';
+import {
+  type ConnectionInfo,
+  type ConnectionTls,
+  type Direction,
+  type SocketAddr,
+  socketAddr,
+} from './connection-info.js';
 import { originalDst } from './original-dst.js';
 import { errnoOf, formatAddress, ListenError, TransportArgumentError } from './transport-errors.js';
 
@@ -295,11 +301,4 @@ class TrackedConnection implements AcceptedConnection {
 
 function defaultTls(direction: Direction): ConnectionTls {
   return { kind: 'none', reason: direction === 'inbound' ? 'no_tls_from_remote' : 'loopback' };
-}
-
-/** An accepted socket's address; IPv4 clients of a dual-stack socket are reported as IPv4. */
-function socketAddr(ip: string | undefined, port: number | undefined): SocketAddr | undefined {
-  if (ip === undefined || port === undefined) return undefined;
-  if (ip.startsWith('::ffff:') && ip.includes('.')) return { ip: ip.slice(7), port };
-  return { ip, port };
 }
